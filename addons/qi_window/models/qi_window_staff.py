@@ -1,0 +1,49 @@
+from odoo import api, fields, models
+
+from ..tools.validation import check_phone
+
+
+class QiWindowStaff(models.Model):
+    """A person working at a window and in which role (R-5.5.2)."""
+
+    _name = "qi.window.staff"
+    _description = "QI Window Staff Member"
+    _order = "window_id, sequence, id"
+    _rec_name = "user_id"
+
+    window_id = fields.Many2one("qi.window", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="window_id.company_id", store=True, index=True)
+    user_id = fields.Many2one("res.users", string="User", required=True, index=True, ondelete="restrict")
+    sequence = fields.Integer(default=10)
+    role = fields.Selection(
+        [
+            ("first_handler", "First Handler"),
+            ("quality_steward", "Quality Steward (质量管家)"),
+            ("reception", "Reception"),
+            ("specialist", "Technical Specialist"),
+            ("backoffice", "Back Office"),
+        ],
+        required=True,
+        default="first_handler",
+    )
+    employment = fields.Selection(
+        [("full_time", "Full-time"), ("part_time", "Part-time")],
+        required=True,
+        default="full_time",
+    )
+    qualification_note = fields.Char(
+        string="Training / Qualification",
+        help="R-5.5.2: basic quality knowledge and Mandarin; note the training received.",
+    )
+    desk_phone = fields.Char(help="Internal use only, never published.")
+    date_start = fields.Date(string="Since", default=fields.Date.context_today)
+    active = fields.Boolean(default=True)
+
+    _window_user_uniq = models.Constraint(
+        "UNIQUE(window_id, user_id)", "This person is already on the staff of this window."
+    )
+
+    @api.constrains("desk_phone")
+    def _check_desk_phone(self):
+        for staff in self:
+            check_phone(self.env, staff.desk_phone, self.env._("Desk phone"))
