@@ -132,6 +132,9 @@ class QiWindow(models.Model):
         for window in self:
             window.member_user_ids = window.leader_id | window.staff_ids.filtered("active").user_id
 
+    @api.depends(
+        "staff_ids", "facility_ids.is_overdue", "facility_ids.state", "rule_ids.state", "channel_ids"
+    )
     def _compute_counts(self):
         """One grouped query per related model, whatever the number of windows."""
 
@@ -183,7 +186,11 @@ class QiWindow(models.Model):
     def write(self, vals):
         if vals.get("code"):
             vals["code"] = vals["code"].strip().upper()
-        return super().write(vals)
+        result = super().write(vals)
+        if {"leader_id", "staff_ids"} & vals.keys():
+            # see qi.window.staff._flush_membership
+            self.flush_recordset(["member_user_ids"])
+        return result
 
     def _action_related(self, model, name):
         self.ensure_one()

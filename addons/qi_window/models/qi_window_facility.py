@@ -137,6 +137,7 @@ class QiWindowFacility(models.Model):
         later) schedules nothing more until the next check is recorded.
         """
         today = fields.Date.context_today(self)
+        # sudo: reading one non-secret setting; the cron may run as any user
         lead = int(self.env["ir.config_parameter"].sudo().get_param("qi_window.facility_check_lead_days", 3))
         self._refresh_overdue_flags(today)
         domain = [("next_check_date", "<=", today + datetime.timedelta(days=lead))]

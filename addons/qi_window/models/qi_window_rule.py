@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 RULE_KINDS = [
     ("organisation", "Organisation Structure"),
@@ -85,6 +85,8 @@ class QiWindowRule(models.Model):
         return super().unlink()
 
     def action_publish(self):
+        if not self.env.su and not self.env.user.has_group("qi_window.group_qi_manager"):
+            raise AccessError(self.env._("Only the operating organisation's leader can publish a rule."))
         today = fields.Date.context_today(self)
         for rule in self:
             if rule.state != "draft":

@@ -43,6 +43,29 @@ class QiWindowStaff(models.Model):
         "UNIQUE(window_id, user_id)", "This person is already on the staff of this window."
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        staff = super().create(vals_list)
+        staff._flush_membership()
+        return staff
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"user_id", "active", "window_id"} & vals.keys():
+            self._flush_membership()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self._flush_membership()
+        return result
+
+    def _flush_membership(self):
+        # record rules read qi_window.member_user_ids in SQL, and a search does
+        # not flush fields used only by rules: write it now so access changes
+        # take effect within the same transaction.
+        self.env["qi.window"].flush_model(["member_user_ids"])
+
     @api.constrains("desk_phone")
     def _check_desk_phone(self):
         for staff in self:

@@ -1,0 +1,81 @@
+"""Checks every qi_* addon must pass, read from the files themselves."""
+
+import re
+
+import polib
+import pytest
+
+from .suite_common import ADDONS, addon_dirs, manifest
+
+ADDON_DIRS = addon_dirs()
+IDS = [d.name for d in ADDON_DIRS]
+REQUIRED_KEYS = {"name", "summary", "version", "license", "author", "website", "category", "depends", "data"}
+
+
+def test_the_suite_has_addons():
+    assert "qi_window" in IDS
+
+
+@pytest.mark.parametrize("addon_dir", ADDON_DIRS, ids=IDS)
+def test_manifest_keys(addon_dir):
+    data = manifest(addon_dir)
+    missing = REQUIRED_KEYS - data.keys()
+    assert not missing, f"{addon_dir.name}: manifest lacks {sorted(missing)}"
+    assert re.fullmatch(r"19\.0\.\d+\.\d+\.\d+", data["version"]), data["version"]
+    assert data["license"] in {"LGPL-3", "AGPL-3", "OPL-1", "GPL-3"}
+    assert data["depends"], "depends must name what the addon builds on"
+    assert "description" not in data, "use README.rst, not a description key"
+    empty = [key for key, value in data.items() if value in ("", [], {}, None)]
+    assert not empty, f"empty manifest keys: {empty}"
+
+
+@pytest.mark.parametrize("addon_dir", ADDON_DIRS, ids=IDS)
+def test_manifest_files_exist_and_security_first(addon_dir):
+    data = manifest(addon_dir)
+    for key in ("data", "demo"):
+        for path in data.get(key, []):
+            assert (addon_dir / path).is_file(), f"{addon_dir.name}: {key} file {path} is missing"
+    files = data["data"]
+    security = [i for i, path in enumerate(files) if path.startswith("security/")]
+    assert security, "an addon with models needs security files"
+    assert security == list(range(len(security))), f"security files must come first in data: {files}"
+    assert (addon_dir / "static/description/icon.png").is_file()
+
+
+@pytest.mark.parametrize("addon_dir", ADDON_DIRS, ids=IDS)
+def test_zh_cn_catalogue_complete(addon_dir):
+    po_path = addon_dir / "i18n" / "zh_CN.po"
+    pot_path = addon_dir / "i18n" / f"{addon_dir.name}.pot"
+    assert po_path.is_file(), f"{addon_dir.name}: i18n/zh_CN.po is missing"
+    assert pot_path.is_file(), f"{addon_dir.name}: i18n/{addon_dir.name}.pot is missing"
+    po = polib.pofile(str(po_path))
+    untranslated = [e.msgid for e in po if not e.obsolete and (not e.msgstr or "fuzzy" in e.flags)]
+    assert not untranslated, f"{addon_dir.name}: {len(untranslated)} untranslated, e.g. {untranslated[:5]}"
+    pot_ids = {e.msgid for e in polib.pofile(str(pot_path))}
+    missing = pot_ids - {e.msgid for e in po}
+    assert not missing, f"{addon_dir.name}: terms of the .pot absent from zh_CN.po: {sorted(missing)[:5]}"
+
+
+SUDO_RE = re.compile(r"\.sudo\(")
+
+
+def _python_files():
+    return sorted(p for p in ADDONS.glob("qi_*/**/*.py"))
+
+
+def test_every_sudo_says_why():
+    offenders = []
+    for path in _python_files():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines):
+            if not SUDO_RE.search(line):
+                continue
+            same_line_comment = "#" in line.split(".sudo(")[-1] or "#" in line.split(".sudo(")[0]
+            # a comment block ending right above the statement counts
+            above = number - 1
+            while above >= 0 and lines[above].strip().startswith("#"):
+                above -= 1
+            comment_above = above < number - 1
+            if not (same_line_comment or comment_above):
+                offenders.append(f"{path.relative_to(ADDONS)}:{number + 1}: {line.strip()}")
+    assert not offenders, "sudo() without a comment saying why it is safe:\n" + "\n".join(offenders)
