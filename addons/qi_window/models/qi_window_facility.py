@@ -1,4 +1,5 @@
 import datetime
+
 from odoo import api, fields, models
 
 from ..tools.cron import commit_progress
