@@ -1,8 +1,6 @@
-from . import (
-    test_facility_cron,
-    test_public_page,
-    test_rules,
-    test_window_access,
-    test_window_constraints,
-    test_workday,
-)
+from . import test_window_access
+from . import test_window_constraints
+from . import test_facility_cron
+from . import test_rules
+from . import test_workday
+from . import test_public_page
