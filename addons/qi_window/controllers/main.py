@@ -12,7 +12,7 @@ class QiWindowPublic(http.Controller):
         # window's own published contacts and never a person's data.
         return request.env["qi.window"].sudo().search([("active", "=", True)])
 
-    @http.route("/qi/windows", type="http", auth="public", methods=["GET"], sitemap=True, readonly=True)
+    @http.route("/qi/windows", type="http", auth="public", methods=["GET"], sitemap=True, readonly=True, website=True)
     def windows(self, **kwargs):
         windows = self._public_windows()
         return request.render(
@@ -21,7 +21,7 @@ class QiWindowPublic(http.Controller):
         )
 
     @http.route(
-        "/qi/windows/channel/<int:channel_id>/qr", type="http", auth="public", methods=["GET"], readonly=True
+        "/qi/windows/channel/<int:channel_id>/qr", type="http", auth="public", methods=["GET"], readonly=True, website=True
     )
     def channel_qr(self, channel_id, **kwargs):
         # sudo: the QR code of a published channel of an active window is public

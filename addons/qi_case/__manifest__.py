@@ -1,0 +1,28 @@
+{
+    "name": "QI One-stop Service Cases",
+    "summary": "The service process of DB1303/T 329-2022 §7: intake, first handler, matching, "
+    "assignments, time limits in PRC working days, adjustments, supervision",
+    "version": "19.0.1.0.0",
+    "category": "Services/Quality Infrastructure",
+    "license": "LGPL-3",
+    "author": "QI One-stop Suite Team",
+    "website": "https://github.com/qi-one-stop/qi-suite",
+    "depends": ["qi_window", "qi_catalogue", "portal", "calendar"],
+    "external_dependencies": {"python": ["python-stdnum"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/qi_case_security.xml",
+        "data/qi_case_stage_data.xml",
+        "data/qi_case_data.xml",
+        "data/mail_template_data.xml",
+        "views/qi_case_wizard_views.xml",
+        "views/qi_case_views.xml",
+        "views/qi_case_assignment_views.xml",
+        "views/qi_case_extension_views.xml",
+        "views/qi_window_views.xml",
+        "views/qi_case_menus.xml",
+        "views/qi_case_portal_templates.xml",
+    ],
+    "demo": ["demo/qi_case_demo.xml"],
+    "installable": True,
+}

@@ -1,0 +1,808 @@
+import logging
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import html2plaintext
+from odoo.tools.mail import parse_contact_from_email
+
+from .qi_case_stage import FINAL_CODES
+
+_logger = logging.getLogger(__name__)
+
+CHANNELS = [
+    ("email", "E-mail"),
+    ("phone", "Phone"),
+    ("mailbox", "Mailbox / Letter"),
+    ("online", "Online Window"),
+    ("walk_in", "Walk-in"),
+    ("visit", "On-site Visit"),
+    ("inspection", "Supervision Inspection"),
+    ("sampling", "Product Sampling"),
+]
+PRIORITIES = [("0", "Normal"), ("1", "Important"), ("2", "Urgent")]
+
+
+class QiCase(models.Model):
+    """A demand of a service object, from intake to closure (§7, Annex A).
+
+    One first handler answers for the whole case (R-7.2.1); the clock counts
+    PRC working days from the day after the materials are complete (R-7.3.2).
+    """
+
+    _name = "qi.case"
+    _description = "QI Service Case"
+    _inherit = [
+        "portal.mixin",
+        "mail.thread.cc",
+        "mail.activity.mixin",
+        "mail.tracking.duration.mixin",
+    ]
+    _order = "priority desc, is_overdue desc, date_deadline, id desc"
+    _track_duration_field = "stage_id"
+    _mail_post_access = "read"
+    _primary_email = "email_from"
+
+    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")
+    subject = fields.Char(required=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Service Object",
+        required=True,
+        index=True,
+        tracking=True,
+        help="The enterprise, cluster, park or chain served.",
+    )
+    partner_unverified = fields.Boolean(related="partner_id.qi_unverified", string="Unverified Service Object")
+    contact_id = fields.Many2one(
+        "res.partner", string="Contact Person", domain="[('parent_id', '=', partner_id)]", tracking=True
+    )
+    email_from = fields.Char(string="Contact E-mail")
+    contact_phone = fields.Char()
+    window_id = fields.Many2one("qi.window", required=True, index=True, tracking=True)
+    company_id = fields.Many2one(related="window_id.company_id", store=True, index=True)
+    channel = fields.Selection(CHANNELS, required=True, default="walk_in", index=True, tracking=True)
+    origin_ref = fields.Char(
+        string="Origin Reference", help="E.g. the number of the supervision inspection or sampling record."
+    )
+    item_ids = fields.Many2many(
+        "qi.service.item", "qi_case_service_item_rel", "case_id", "item_id", string="Requested Items", tracking=True
+    )
+    category_id = fields.Many2one(
+        "qi.service.category", compute="_compute_category_id", store=True, index=True,
+        help="Category of the first requested item, for reporting.",
+    )
+    is_package = fields.Boolean(
+        string="Customised Package", compute="_compute_is_package", store=True,
+        help="R-6.2.2.1: several items in one case form a customised package.",
+    )
+    description = fields.Html(sanitize=True, sanitize_overridable=False)
+    priority = fields.Selection(PRIORITIES, default="0", index=True, tracking=True)
+    tag_ids = fields.Many2many("qi.case.tag", string="Tags")
+    color = fields.Integer()
+    stage_id = fields.Many2one(
+        "qi.case.stage",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+        group_expand="_read_group_expand_stages",
+        default=lambda self: self._default_stage(),
+    )
+    stage_code = fields.Selection(related="stage_id.code", store=True, index=True, string="Step")
+    is_open = fields.Boolean(compute="_compute_is_open", store=True, index=True)
+    close_reason = fields.Text(string="Cancellation / Rejection Reason", tracking=True)
+    # first handler (R-7.2.1–2)
+    user_id = fields.Many2one(
+        "res.users", string="First Handler", index=True, tracking=True,
+        domain=lambda self: [("group_ids", "in", self.env.ref("qi_window.group_qi_user").id)],
+    )
+    handler_log_ids = fields.One2many("qi.case.handler.log", "case_id", string="First-handler Log")
+    handler_change_count = fields.Integer(compute="_compute_handler_change_count")
+    # time limits (R-7.3.2)
+    date_received = fields.Datetime(required=True, default=fields.Datetime.now, tracking=True, index=True)
+    date_accept_due = fields.Date(
+        string="Acceptance Due", compute="_compute_date_accept_due", store=True,
+    )
+    date_accepted = fields.Datetime(readonly=True, copy=False)
+    materials_state = fields.Selection(
+        [("complete", "Complete"), ("incomplete", "Incomplete (补正)")],
+        default="complete", required=True, tracking=True,
+        help="While materials are incomplete the clock stops; it restarts when they arrive.",
+    )
+    date_materials_complete = fields.Date(
+        string="Materials Complete On", copy=False, tracking=True,
+        help="The completion time limit counts working days from the day after this date.",
+    )
+    time_limit_days = fields.Integer(
+        string="Time Limit (working days)", compute="_compute_time_limit_days", store=True, readonly=False,
+        help="The longest time limit of the requested items; can be set by hand.",
+    )
+    extension_days = fields.Integer(string="Extension (working days)", readonly=True, copy=False)
+    extension_ids = fields.One2many("qi.case.extension", "case_id", string="Extensions")
+    date_deadline = fields.Date(
+        string="Deadline", compute="_compute_date_deadline", store=True, index=True, tracking=True,
+    )
+    date_completed = fields.Datetime(string="Result Reported On", readonly=True, copy=False)
+    date_closed = fields.Datetime(readonly=True, copy=False)
+    is_overdue = fields.Boolean(string="Overdue", readonly=True, copy=False, index=True)
+    overdue_reason = fields.Selection(
+        [
+            ("not_accepted", "Not accepted in time"),
+            ("not_completed", "Result not reported back in time"),
+        ],
+        readonly=True, copy=False,
+    )
+    completed_on_time = fields.Boolean(readonly=True, copy=False, help="Result reported back by the deadline.")
+    on_time_rate = fields.Float(
+        string="On-time Rate (%)", compute="_compute_on_time_rate", store=True, aggregator="avg",
+        help="100 for a case completed by its deadline, 0 if late; empty while it runs.",
+    )
+    days_used = fields.Integer(
+        string="Working Days Used", readonly=True, copy=False, aggregator="avg",
+        help="Working days since the materials were complete, up to the result or today.",
+    )
+    warned_deadline = fields.Date(readonly=True, copy=False)
+    escalated_deadline = fields.Date(readonly=True, copy=False)
+    # matching, service, results
+    assignment_ids = fields.One2many("qi.case.assignment", "case_id", string="Assignments")
+    assignment_count = fields.Integer(compute="_compute_assignment_count")
+    adjustment_ids = fields.One2many("qi.case.adjustment", "case_id", string="Adjustments")
+    result_ids = fields.One2many("qi.case.result", "case_id", string="Results")
+    reusable_result_ids = fields.Many2many(
+        "qi.case.result", compute="_compute_reusable_result_ids", string="Reusable Results",
+        help="R-6.2.2.2: results of this service object's earlier cases that cover the requested items.",
+    )
+    visit_ids = fields.One2many(
+        "calendar.event", "res_id", string="Visits",
+        domain=lambda self: [("res_model", "=", self._name)],
+    )
+    visit_count = fields.Integer(compute="_compute_visit_count")
+    message_id_origin = fields.Char(
+        string="Origin Message-Id", readonly=True, copy=False, index="btree_not_null",
+        help="Message-Id of the e-mail that created the case; a second delivery never makes a second case.",
+    )
+
+    _name_company_uniq = models.Constraint("UNIQUE(name)", "This case number is already used.")
+    _message_id_uniq = models.UniqueIndex(
+        "(message_id_origin) WHERE message_id_origin IS NOT NULL",
+        "A case was already created from this e-mail.",
+    )
+    _open_deadline_idx = models.Index("(window_id, date_deadline) WHERE is_open")
+
+    # ------------------------------------------------------------------
+    # defaults and computes
+    # ------------------------------------------------------------------
+    def _default_stage(self):
+        return self.env["qi.case.stage"].search([("code", "=", "new")], limit=1)
+
+    @api.model
+    def _read_group_expand_stages(self, stages, domain):
+        return stages.search([], order=stages._order)
+
+    @api.depends("stage_code")
+    def _compute_is_open(self):
+        for case in self:
+            case.is_open = case.stage_code not in FINAL_CODES
+
+    @api.depends("completed_on_time", "date_completed")
+    def _compute_on_time_rate(self):
+        for case in self:
+            case.on_time_rate = (100.0 if case.completed_on_time else 0.0) if case.date_completed else False
+
+    @api.depends("item_ids")
+    def _compute_is_package(self):
+        for case in self:
+            case.is_package = len(case.item_ids) > 1
+
+    @api.depends("item_ids.category_id")
+    def _compute_category_id(self):
+        for case in self:
+            case.category_id = case.item_ids[:1].category_id
+
+    @api.depends("item_ids.time_limit_days")
+    def _compute_time_limit_days(self):
+        default = int(self._get_param("qi_case.default_time_limit_days", 20))
+        for case in self:
+            limits = case.item_ids.mapped("time_limit_days")
+            case.time_limit_days = max(limits) if limits and max(limits) > 0 else default
+
+    @api.depends("date_received", "window_id")
+    def _compute_date_accept_due(self):
+        days = int(self._get_param("qi_case.acceptance_working_days", 1))
+        workday = self.env["qi.workday"]
+        for case in self:
+            case.date_accept_due = (
+                workday.add_working_days(case._local_date(case.date_received), days) if case.date_received else False
+            )
+
+    @api.depends("materials_state", "date_materials_complete", "time_limit_days", "extension_days")
+    def _compute_date_deadline(self):
+        workday = self.env["qi.workday"]
+        for case in self:
+            if case.materials_state != "complete" or not case.date_materials_complete:
+                case.date_deadline = False  # the clock is stopped (补正)
+            else:
+                case.date_deadline = workday.add_working_days(
+                    case.date_materials_complete, case.time_limit_days + case.extension_days
+                )
+
+    def _compute_handler_change_count(self):
+        counts = dict(
+            self.env["qi.case.handler.log"]._read_group(
+                [("case_id", "in", self.ids), ("from_user_id", "!=", False)], ["case_id"], ["__count"]
+            )
+        )
+        for case in self:
+            case.handler_change_count = counts.get(case, 0)
+
+    def _compute_assignment_count(self):
+        counts = dict(self.env["qi.case.assignment"]._read_group([("case_id", "in", self.ids)], ["case_id"], ["__count"]))
+        for case in self:
+            case.assignment_count = counts.get(case, 0)
+
+    def _compute_visit_count(self):
+        counts = dict(
+            self.env["calendar.event"]._read_group(
+                [("res_model", "=", self._name), ("res_id", "in", self.ids)], ["res_id"], ["__count"]
+            )
+        )
+        for case in self:
+            case.visit_count = counts.get(case.id, 0)
+
+    @api.depends("partner_id", "item_ids")
+    def _compute_reusable_result_ids(self):
+        Result = self.env["qi.case.result"]
+        for case in self:
+            if not case.partner_id or not case.item_ids:
+                case.reusable_result_ids = Result
+                continue
+            case.reusable_result_ids = Result.search(case._get_reusable_results_domain())
+
+    def _get_reusable_results_domain(self):
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        return [
+            ("reusable", "=", True),
+            ("partner_id", "=", self.partner_id.commercial_partner_id.id),
+            ("item_ids", "in", self.item_ids.ids),
+            ("case_id", "!=", self._origin.id or False),
+            "|", ("valid_until", "=", False), ("valid_until", ">=", today),
+        ]
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for case in self:
+            case.access_url = f"/my/qi/cases/{case.id}"
+
+    # ------------------------------------------------------------------
+    # portal (R-5.2.1, R-7.3.1)
+    # ------------------------------------------------------------------
+    @api.model
+    def _portal_readable_fields(self):
+        """The only fields of a case a portal user may read through the ORM."""
+        return frozenset({
+            "id", "display_name", "name", "subject", "partner_id", "window_id", "channel", "item_ids",
+            "stage_id", "stage_code", "is_open", "date_received", "date_accept_due", "date_deadline",
+            "materials_state", "user_id", "description", "access_url", "access_token",
+            # the default order of the model sorts on these
+            "priority", "is_overdue",
+        })
+
+    def _has_field_access(self, field, operation):
+        if not super()._has_field_access(field, operation):
+            return False
+        if not self.env.su and self.env.user._is_portal():
+            return operation == "read" and field.name in self._portal_readable_fields()
+        return True
+
+    def _portal_values(self, provider=False):
+        """What the portal pages show of a case: the same whitelist, as plain
+        values; providers see the demand, never the enterprise's contact data."""
+        self.ensure_one()
+        values = {
+            "id": self.id,
+            "name": self.name,
+            "subject": self.subject,
+            "window": self.window_id.name,
+            "window_phone": self.window_id.phone,
+            "items": self.item_ids._get_notice_values(),
+            "stage": self.stage_id.name,
+            "stage_code": self.stage_code,
+            "is_open": self.is_open,
+            "date_received": self.date_received,
+            "date_deadline": self.date_deadline,
+            "materials_state": self.materials_state,
+            "handler": self.user_id.name,
+            "description": self.description,
+        }
+        if not provider:
+            values["service_object"] = self.partner_id.name
+            values["access_url"] = self.access_url
+        return values
+
+    # ------------------------------------------------------------------
+    # constraints and onchanges
+    # ------------------------------------------------------------------
+    @api.constrains("email_from")
+    def _check_email_from(self):
+        from odoo.addons.qi_window.tools.validation import check_email
+
+        for case in self:
+            check_email(self.env, case.email_from, self.env._("Contact e-mail"))
+
+    @api.constrains("contact_phone")
+    def _check_contact_phone(self):
+        from odoo.addons.qi_window.tools.validation import check_phone
+
+        for case in self:
+            check_phone(self.env, case.contact_phone, self.env._("Contact phone"))
+
+    @api.constrains("close_reason", "stage_id")
+    def _check_close_reason(self):
+        for case in self:
+            if case.stage_code in ("cancelled", "rejected") and not (case.close_reason or "").strip():
+                raise ValidationError(
+                    self.env._("Case %s cannot be cancelled or rejected without a reason.", case.name)
+                )
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        if self.partner_id:
+            self.email_from = self.email_from or self.partner_id.email
+            self.contact_phone = self.contact_phone or self.partner_id.phone or self.partner_id.mobile
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        Sequence = self.env["ir.sequence"]
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                received = fields.Datetime.to_datetime(vals.get("date_received")) or fields.Datetime.now()
+                # sudo: the case number sequence is shared by every window and
+                # only numbers are drawn from it
+                vals["name"] = Sequence.sudo().next_by_code("qi.case", sequence_date=received.date())
+            if vals.get("materials_state", "complete") == "complete" and not vals.get("date_materials_complete"):
+                received = fields.Datetime.to_datetime(vals.get("date_received")) or fields.Datetime.now()
+                vals["date_materials_complete"] = self._local_date(received)
+        cases = super().create(vals_list)
+        for case in cases:
+            if case.user_id:
+                self.env["qi.case.handler.log"].create(
+                    {"case_id": case.id, "to_user_id": case.user_id.id, "reason": self.env._("First handler at intake")}
+                )
+            if case.partner_id:
+                case.message_subscribe(partner_ids=case.partner_id.ids)
+        return cases
+
+    def _protected_fields(self):
+        """Set by the service flow only, never by hand or RPC."""
+        return {
+            "extension_days", "is_overdue", "overdue_reason", "completed_on_time", "date_completed",
+            "date_closed", "date_accepted", "days_used", "warned_deadline", "escalated_deadline",
+            "message_id_origin",
+        }
+
+    def write(self, vals):
+        if self._protected_fields() & vals.keys() and not (self.env.su or self.env.context.get("qi_case_internal")):
+            raise AccessError(
+                self.env._("%s are set by the service flow and cannot be written directly.",
+                           ", ".join(sorted(self._protected_fields() & vals.keys())))
+            )
+        self = self.with_context(qi_case_internal=True)  # the flow below sets protected fields
+        if "user_id" in vals:
+            self._check_handler_change(vals["user_id"])
+        if "stage_id" in vals:
+            stage = self.env["qi.case.stage"].browse(vals["stage_id"])
+            for case in self:
+                case._check_stage_transition(stage, vals)
+            vals.update(self._prepare_stage_vals(stage))
+        if "materials_state" in vals:
+            vals = self._prepare_materials_vals(vals)
+        running_changes = self._adjustment_fields() & vals.keys()
+        before = {case.id: case._adjustment_snapshot() for case in self} if running_changes else {}
+        previous_handlers = {case.id: case.user_id for case in self} if "user_id" in vals else {}
+        result = super().write(vals)
+        if previous_handlers:
+            self._after_handler_change(previous_handlers)
+        if before:
+            self._log_adjustments(before)
+        if "stage_id" in vals:
+            self._after_stage_change()
+        return result
+
+    # ------------------------------------------------------------------
+    # first handler (R-7.2.1–2)
+    # ------------------------------------------------------------------
+    def _check_handler_change(self, new_user_id):
+        changing = self.filtered(lambda c: c.user_id and c.user_id.id != new_user_id)
+        if changing and not (self.env.context.get("qi_handler_change_reason") or "").strip():
+            raise UserError(
+                self.env._(
+                    "The first handler of %(cases)s answers for the whole case: changing him needs a "
+                    "reason, and the service object is told. Use “Change First Handler”.",
+                    cases=", ".join(changing.mapped("name")),
+                )
+            )
+
+    def _after_handler_change(self, previous_handlers):
+        reason = self.env.context.get("qi_handler_change_reason") or ""
+        Log = self.env["qi.case.handler.log"]
+        for case in self:
+            previous = previous_handlers[case.id]
+            if previous == case.user_id or not case.user_id:
+                continue
+            log_vals = {
+                "case_id": case.id,
+                "from_user_id": previous.id or False,
+                "to_user_id": case.user_id.id,
+                "reason": reason or self.env._("First handler assigned"),
+            }
+            if previous:
+                case._notify_handler_change(reason)
+                log_vals["notified"] = True
+            Log.create(log_vals)
+
+    def _notify_handler_change(self, reason):
+        """R-7.2.2: tell the service object, by mail and in the portal chatter."""
+        self.ensure_one()
+        self.message_subscribe(partner_ids=self.partner_id.ids)
+        self.with_context(qi_handler_change_reason=reason).message_post_with_source(
+            "qi_case.mail_template_case_handler_changed",
+            subtype_xmlid="mail.mt_comment",
+            message_type="comment",
+            partner_ids=self.partner_id.ids,
+        )
+
+    # ------------------------------------------------------------------
+    # stages (Annex A)
+    # ------------------------------------------------------------------
+    def _check_stage_transition(self, stage, vals):
+        self.ensure_one()
+        code = stage.code
+        if code == self.stage_code:
+            return
+        if self.stage_code in ("closed", "cancelled", "rejected"):
+            raise UserError(self.env._("Case %s is finished; it cannot move to another stage.", self.name))
+        if code in ("cancelled", "rejected") and not (vals.get("close_reason") or self.close_reason or "").strip():
+            raise UserError(self.env._("Give the reason to cancel or reject case %s.", self.name))
+        if code not in self._allowed_transitions().get(self.stage_code, ()):
+            raise UserError(
+                self.env._(
+                    "Case %(case)s cannot go from “%(from)s” to “%(to)s”: follow the service flow.",
+                    case=self.name, **{"from": self.stage_id.name, "to": stage.name},
+                )
+            )
+        if code not in ("new", "cancelled", "rejected") and not (vals.get("user_id") or self.user_id):
+            raise UserError(self.env._("Case %s needs a first handler before it is accepted.", self.name))
+        active_assignments = self.assignment_ids.filtered(lambda a: a.state not in ("declined", "cancelled"))
+        if code in ("matched", "in_service") and not active_assignments:
+            raise UserError(self.env._("Match at least one provider or expert to case %s first.", self.name))
+        if code == "in_service" and not active_assignments.filtered(lambda a: a.state in ("accepted", "in_progress", "delivered")):
+            raise UserError(self.env._("No provider or expert has accepted case %s yet.", self.name))
+        if code == "completed" and active_assignments.filtered(lambda a: a.state != "delivered"):
+            raise UserError(
+                self.env._("Every assignment of case %s must be delivered before the case is completed.", self.name)
+            )
+        if code == "closed" and self.stage_code != "completed":
+            raise UserError(self.env._("Only a completed case can be closed (%s).", self.name))
+
+    @api.model
+    def _allowed_transitions(self):
+        """Annex A's flow; a case may go back from matched to accepted when every
+        assignment was declined."""
+        return {
+            "new": ("accepted", "rejected", "cancelled"),
+            "accepted": ("matched", "cancelled"),
+            "matched": ("accepted", "in_service", "cancelled"),
+            "in_service": ("completed", "cancelled"),
+            "completed": ("closed",),
+        }
+
+    def _prepare_stage_vals(self, stage):
+        now = fields.Datetime.now()
+        vals = {}
+        if stage.code == "completed":
+            vals["date_completed"] = now
+        if stage.code in ("closed", "cancelled", "rejected"):
+            vals["date_closed"] = now
+        return vals
+
+    def _after_stage_change(self):
+        today = fields.Date.context_today(self)
+        for case in self:
+            if case.stage_code != "new" and not case.date_accepted:
+                case.date_accepted = fields.Datetime.now()
+            if case.stage_code == "completed":
+                case.completed_on_time = bool(case.date_deadline and today <= case.date_deadline)
+                case._update_clock(today)
+        self._update_overdue(today)
+
+    def action_accept(self):
+        for case in self:
+            vals = {"stage_id": self._stage("accepted").id}
+            if not case.user_id:
+                vals["user_id"] = self.env.user.id
+            case.write(vals)
+        return True
+
+    def action_start_service(self):
+        self.write({"stage_id": self._stage("in_service").id})
+        return True
+
+    def action_complete(self):
+        self.write({"stage_id": self._stage("completed").id})
+        return True
+
+    def action_close(self):
+        self.write({"stage_id": self._stage("closed").id})
+        return True
+
+    def _stage(self, code):
+        return self.env["qi.case.stage"].search([("code", "=", code)], limit=1)
+
+    def action_open_reason_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "qi.case.close.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_case_id": self.id, "default_action": self.env.context.get("qi_close_action", "cancel")},
+        }
+
+    # ------------------------------------------------------------------
+    # materials and the clock (R-7.3.2)
+    # ------------------------------------------------------------------
+    def _prepare_materials_vals(self, vals):
+        vals = dict(vals)
+        if vals["materials_state"] == "complete" and "date_materials_complete" not in vals:
+            vals["date_materials_complete"] = fields.Date.context_today(self)
+        elif vals["materials_state"] == "incomplete":
+            vals["date_materials_complete"] = False
+        return vals
+
+    def action_materials_incomplete(self):
+        """补正: the clock stops until the missing materials arrive."""
+        self.filtered(lambda c: c.is_open).write({"materials_state": "incomplete"})
+        return True
+
+    def action_materials_complete(self):
+        """The missing materials arrived: the full time limit counts again from tomorrow."""
+        self.filtered(lambda c: c.materials_state == "incomplete").write({"materials_state": "complete"})
+        return True
+
+    def _local_date(self, value):
+        return fields.Datetime.context_timestamp(self, value).date() if value else False
+
+    def _update_clock(self, today):
+        """Refresh days used; one UPDATE per distinct value, not per case."""
+        workday = self.env["qi.workday"]
+        changes = defaultdict(list)
+        for case in self:
+            if not case.date_materials_complete:
+                continue
+            end = case._local_date(case.date_completed) if case.date_completed else today
+            days = workday.count_working_days(case.date_materials_complete, end)
+            if days != case.days_used:
+                changes[days].append(case.id)
+        for days, ids in changes.items():
+            self.browse(ids).with_context(qi_case_internal=True).write({"days_used": days})
+
+    def _update_overdue(self, today):
+        """Overdue = not accepted in time, or result not reported back by the deadline."""
+        changes = defaultdict(list)
+        for case in self:
+            reason = False
+            if case.stage_code == "new" and case.date_accept_due and today > case.date_accept_due:
+                reason = "not_accepted"
+            elif case.is_open and case.date_deadline and today > case.date_deadline:
+                reason = "not_completed"
+            elif case.stage_code in ("completed", "closed") and case.date_deadline and not case.completed_on_time:
+                reason = "not_completed"
+            if case.is_overdue != bool(reason) or case.overdue_reason != reason:
+                changes[reason].append(case.id)
+        for reason, ids in changes.items():
+            self.browse(ids).with_context(qi_case_internal=True).write(
+                {"is_overdue": bool(reason), "overdue_reason": reason}
+            )
+
+    # ------------------------------------------------------------------
+    # adjustments (R-7.3.4)
+    # ------------------------------------------------------------------
+    def _adjustment_fields(self):
+        return {"item_ids", "time_limit_days"}
+
+    def _adjustment_snapshot(self):
+        return {
+            "items": self.item_ids,
+            "deadline": self.date_deadline,
+            "running": self.stage_code in ("accepted", "matched", "in_service"),
+        }
+
+    def _log_adjustments(self, before):
+        reason = self.env.context.get("qi_adjustment_reason")
+        for case in self:
+            old = before.get(case.id)
+            if not old or not old["running"]:
+                continue
+            changes = []
+            if old["items"] != case.item_ids:
+                changes.append(("items", self.env._(
+                    "Items: %(old)s → %(new)s",
+                    old=", ".join(old["items"].mapped("display_name")) or "-",
+                    new=", ".join(case.item_ids.mapped("display_name")) or "-",
+                )))
+            if old["deadline"] != case.date_deadline:
+                changes.append(("deadline", self.env._(
+                    "Deadline: %(old)s → %(new)s", old=old["deadline"] or "-", new=case.date_deadline or "-"
+                )))
+            if not changes:
+                continue
+            if not (reason or "").strip():
+                raise UserError(
+                    self.env._("Case %s is running: say why its items or deadline change (Adjust Service).", case.name)
+                )
+            for kind, what in changes:
+                self.env["qi.case.adjustment"].create(
+                    {"case_id": case.id, "kind": kind, "description": what, "reason": reason}
+                )
+
+    # ------------------------------------------------------------------
+    # actions
+    # ------------------------------------------------------------------
+    def action_change_handler(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Change First Handler"),
+            "res_model": "qi.case.handler.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_case_id": self.id},
+        }
+
+    def action_adjust(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Adjust Service"),
+            "res_model": "qi.case.adjust.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_case_id": self.id},
+        }
+
+    def action_request_extension(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request an Extension"),
+            "res_model": "qi.case.extension",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_case_id": self.id},
+        }
+
+    def action_plan_visit(self):
+        """R-7.1.2: an on-site visit planned in the calendar, linked to the case."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("calendar.action_calendar_event")
+        partners = (self.user_id.partner_id | self.contact_id | self.partner_id).ids
+        action["context"] = {
+            "default_res_model": self._name,
+            "default_res_id": self.id,
+            "default_name": self.env._("Visit: %(case)s %(partner)s", case=self.name, partner=self.partner_id.name),
+            "default_partner_ids": partners,
+            "default_location": self.partner_id.contact_address if self.partner_id else False,
+        }
+        action["domain"] = [("res_model", "=", self._name), ("res_id", "=", self.id)]
+        return action
+
+    def action_view_assignments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("qi_case.qi_case_assignment_action")
+        action["domain"] = [("case_id", "=", self.id)]
+        action["context"] = {"default_case_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # mail gateway (R-7.1.1)
+    # ------------------------------------------------------------------
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        values = dict(custom_values or {})
+        email = msg_dict.get("email_from")
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
+        if not partner and email:
+            partner = self.env["res.partner"]._qi_find_or_create_unverified(email)
+        values.setdefault("subject", msg_dict.get("subject") or self.env._("Demand received by e-mail"))
+        values.setdefault("channel", "email")
+        values["partner_id"] = partner.commercial_partner_id.id if partner else False
+        if partner and partner != partner.commercial_partner_id:
+            values["contact_id"] = partner.id
+        if email:
+            # the case keeps the bare address; mail.thread copies msg_dict's into it
+            msg_dict = dict(msg_dict, email_from=parse_contact_from_email(email)[1] or email)
+        values["message_id_origin"] = msg_dict.get("message_id")
+        values["description"] = msg_dict.get("body")
+        return super().message_new(msg_dict, custom_values=values)
+
+    # ------------------------------------------------------------------
+    # supervision (R-7.3.2–3)
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_param(self, key, default):
+        # sudo: reading a non-secret setting of the suite
+        return self.env["ir.config_parameter"].sudo().get_param(key, default)
+
+    @api.model
+    def _cron_supervise(self, batch_size=200):
+        """Daily: refresh days used and overdue flags, warn handlers before the
+        deadline and escalate overdue cases to the window leader, each once per
+        deadline. A case that fails is logged and skipped, the rest go on."""
+        from odoo.addons.qi_window.tools.cron import commit_progress
+
+        today = fields.Date.context_today(self)
+        warn_days = int(self._get_param("qi_case.warning_working_days", 2))
+        warn_limit = self.env["qi.workday"].add_working_days(today, warn_days)
+        cases = self.search([("is_open", "=", True)], order="id")
+        commit_progress(self.env, remaining=len(cases))
+        failed = self.browse()
+        for start in range(0, len(cases), batch_size):
+            batch = cases[start : start + batch_size]
+            try:
+                # one savepoint per batch; a failing batch is replayed case by case
+                with self.env.cr.savepoint():
+                    batch._supervise(today, warn_limit)
+            except Exception:
+                for case in batch:
+                    try:
+                        with self.env.cr.savepoint():
+                            case._supervise(today, warn_limit)
+                    except Exception:
+                        _logger.exception("QI supervision failed for case %s", case.name)
+                        failed |= case
+            if not commit_progress(self.env, len(batch)):
+                break
+        return failed
+
+    def _supervise(self, today, warn_limit):
+        self._update_clock(today)
+        self._update_overdue(today)
+        for case in self:
+            case._supervise_reminders(today, warn_limit)
+
+    def _supervise_reminders(self, today, warn_limit):
+        self.ensure_one()
+        if (
+            self.user_id and self.date_deadline and self.stage_code != "new"
+            and today <= self.date_deadline <= warn_limit and self.warned_deadline != self.date_deadline
+        ):
+            self.activity_schedule(
+                "qi_case.mail_activity_type_case_deadline",
+                date_deadline=self.date_deadline,
+                summary=self.env._("Deadline on %s: report the result back", self.date_deadline),
+                user_id=self.user_id.id,
+            )
+            self.with_context(qi_case_internal=True).warned_deadline = self.date_deadline
+        escalation_key = self.date_deadline or self.date_accept_due
+        if self.is_overdue and self.escalated_deadline != escalation_key and self.window_id.leader_id:
+            self.activity_schedule(
+                "qi_case.mail_activity_type_case_escalation",
+                date_deadline=today,
+                summary=self.env._(
+                    "Overdue: %(case)s (%(reason)s)",
+                    case=self.name,
+                    reason=dict(self._fields["overdue_reason"]._description_selection(self.env)).get(
+                        self.overdue_reason, ""
+                    ),
+                ),
+                user_id=self.window_id.leader_id.id,
+            )
+            self.with_context(qi_case_internal=True).escalated_deadline = escalation_key
+
+    def _description_text(self):
+        return html2plaintext(self.description or "")

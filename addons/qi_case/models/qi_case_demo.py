@@ -1,0 +1,154 @@
+import random
+from datetime import timedelta
+
+from stdnum.cn import uscc
+
+from odoo import api, fields, models
+
+DEMO_ENTERPRISES = [
+    ("秦皇岛北方玻璃有限公司", "玻璃制品"),
+    ("秦皇岛港城阀门制造有限公司", "阀门"),
+    ("秦皇岛海湾食品有限公司", "食品加工"),
+    ("秦皇岛长城汽车零部件有限公司", "汽车零部件"),
+    ("秦皇岛燕山电子科技有限公司", "电子元件"),
+    ("秦皇岛渤海重工机械有限公司", "重型机械"),
+    ("秦皇岛绿源农业科技有限公司", "农产品"),
+    ("秦皇岛昌黎葡萄酒业有限公司", "葡萄酒"),
+    ("秦皇岛山海关钢结构有限公司", "钢结构"),
+    ("秦皇岛北戴河医疗器械有限公司", "医疗器械"),
+    ("秦皇岛卢龙建材有限公司", "建材"),
+    ("秦皇岛抚宁新能源有限公司", "新能源"),
+]
+SUBJECTS = [
+    "计量器具检定校准咨询", "企业标准自我声明公开指导", "产品型式检验委托", "强制性认证咨询",
+    "质量管理体系建设辅导", "专利申请指导", "压力容器定期检验咨询", "能源计量器具配备核查",
+    "商品条码注册", "检测数据分析与质量问题诊断", "品牌培育方案", "首席质量官培训",
+]
+
+
+class QiCaseDemo(models.Model):
+    _inherit = "qi.case"
+
+    @api.model
+    def _qi_generate_demo_cases(self, count=80, seed=20260101):
+        """Demo story: a year of a prefecture-level city's demands, every stage
+        and channel, some late, one handler change, an extension, an
+        adjustment and a reused result. Runs the real flow, so the demo data
+        obeys the same rules as real cases."""
+        rng = random.Random(seed)
+        ref = self.env.ref
+        windows = [
+            ref("qi_window.window_government_centre_demo"), ref("qi_window.window_park_demo"),
+            ref("qi_window.window_mobile_demo"), ref("qi_window.window_enterprise_demo"),
+        ]
+        Partner = self.env["res.partner"]
+        enterprises = Partner.browse()
+        for index, (name, _industry) in enumerate(DEMO_ENTERPRISES):
+            base = f"9113030{index:02d}MA0{rng.randrange(10**6):06d}"[:17]
+            code = base + uscc.calc_check_digit(base)
+            enterprises |= Partner.create({
+                "name": name, "is_company": True, "qi_uscc": code, "city": "秦皇岛", "country_id": ref("base.cn").id,
+                "email": f"quality{index:02d}@enterprise.example.cn", "phone": f"0335-80{index:05d}",
+            })
+        items = self.env["qi.service.item"].search([], order="id")
+        providers = Partner.search([("is_qi_provider", "=", True)], order="id")
+        channels = [code for code, _label in self._fields["channel"].selection]
+        today = fields.Date.context_today(self)
+        cases = self.browse()
+        for number in range(count):
+            age = rng.randrange(0, 360) if number >= 8 else rng.randrange(0, 4)
+            received = fields.Datetime.now() - timedelta(days=age, hours=rng.randrange(0, 8))
+            window = windows[number % len(windows)]
+            staff = window.staff_ids.user_id or window.leader_id
+            case_items = items.browse(rng.sample(items.ids, k=1 if number % 6 else 2)) if items else items
+            cases |= self.create({
+                "subject": SUBJECTS[number % len(SUBJECTS)],
+                "partner_id": enterprises[number % len(enterprises)].id,
+                "window_id": window.id,
+                "channel": channels[number % len(channels)],
+                "origin_ref": f"CJ-{received.year}-{number:03d}" if channels[number % len(channels)] in ("inspection", "sampling") else False,
+                "item_ids": [(6, 0, case_items.ids)],
+                "date_received": received,
+                "priority": "1" if number % 9 == 0 else "0",
+                "description": "<p>企业提出服务需求，详见附件材料。</p>",
+                "user_id": staff[number % len(staff)].id if number % 10 else False,
+            })
+        for case in cases:
+            age = (today - case.date_materials_complete).days
+            self._qi_demo_advance(case, age, rng, providers)
+        self._qi_demo_story(cases, providers)
+        cases._update_clock(today)
+        cases._update_overdue(today)
+        return cases
+
+    @api.model
+    def _qi_demo_advance(self, case, age, rng, providers):
+        """Move a case as far as its age allows, as staff would have."""
+        internal = case.with_context(qi_case_internal=True)
+        if age < 1 or not case.user_id:
+            return
+        if rng.random() < 0.05:
+            case.write({"stage_id": case._stage("rejected").id, "close_reason": "不属于窗口服务范围，已告知企业向相关部门咨询。"})
+            return
+        case.action_accept()
+        internal.date_accepted = case.date_received + timedelta(hours=rng.randrange(2, 30))
+        if age < 3 or not providers:
+            return
+        assignment = self.env["qi.case.assignment"].create({
+            "case_id": case.id, "provider_id": providers[rng.randrange(len(providers))].id,
+            "item_id": case.item_ids[:1].id, "match_reasons": "提供该服务项目；驻本窗口",
+        })
+        if rng.random() < 0.04:
+            case.write({"stage_id": case._stage("cancelled").id, "close_reason": "企业撤回申请。"})
+            return
+        assignment.action_accept()
+        case.action_start_service()
+        if age < case.time_limit_days * 1.2:
+            assignment.progress = min(90, age * 5)
+            return
+        assignment.action_deliver()
+        case.action_complete()
+        late = rng.random() < 0.15
+        done = self.env["qi.workday"].add_working_days(
+            case.date_materials_complete,
+            case.time_limit_days + 3 if late else max(1, case.time_limit_days - rng.randrange(0, 5)),
+        )
+        internal.write({
+            "date_completed": fields.Datetime.to_datetime(done) + timedelta(hours=9),
+            "completed_on_time": not late,
+        })
+        if age > 60:
+            case.action_close()
+
+    @api.model
+    def _qi_demo_story(self, cases, providers):
+        running = cases.filtered(lambda c: c.stage_code in ("accepted", "matched", "in_service") and c.user_id)
+        if running:
+            # a handler change the enterprise was told about
+            case = running[0]
+            other = (case.window_id.staff_ids.user_id | case.window_id.leader_id) - case.user_id
+            if other:
+                case.with_context(qi_handler_change_reason="原受理人调岗至园区工作站").write({"user_id": other[0].id})
+        if len(running) > 1 and running[1].date_deadline and running[1].date_deadline >= fields.Date.context_today(self):
+            case = running[1]
+            extension = self.env["qi.case.extension"].with_user(case.user_id).create(
+                {"case_id": case.id, "days": 5, "reason": "需补充开展型式试验，检测周期较长。"}
+            )
+            extension.with_user(case.window_id.leader_id).action_approve()
+        if len(running) > 2:
+            extra = self.env["qi.service.item"].search([("id", "not in", running[2].item_ids.ids)], limit=1)
+            if extra:
+                running[2].with_context(qi_adjustment_reason="企业在服务中提出增加标准咨询需求。").write(
+                    {"item_ids": [(4, extra.id)]}
+                )
+        closed = cases.filtered(lambda c: c.stage_code == "closed")
+        if closed:
+            old = closed[0]
+            self.env["qi.case.result"].create({
+                "case_id": old.id, "name": "校准证书", "kind": "calibration", "reference": "JZ-2026-0101",
+                "item_ids": [(6, 0, old.item_ids.ids)], "reusable": True,
+            })
+            self.create({
+                "subject": "同批计量器具再次使用的校准结果确认", "partner_id": old.partner_id.id,
+                "window_id": old.window_id.id, "channel": "online", "item_ids": [(6, 0, old.item_ids.ids)],
+            })

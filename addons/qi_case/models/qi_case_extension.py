@@ -1,0 +1,101 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+
+class QiCaseExtension(models.Model):
+    """A longer time limit, asked before the deadline and granted by the
+    window's leader; the service object is told (R-7.3.2)."""
+
+    _name = "qi.case.extension"
+    _description = "QI Case Time-limit Extension"
+    _inherit = ["mail.thread"]
+    _order = "create_date desc, id desc"
+
+    case_id = fields.Many2one("qi.case", required=True, ondelete="cascade", index=True)
+    window_id = fields.Many2one(related="case_id.window_id", store=True, index=True)
+    company_id = fields.Many2one(related="case_id.company_id", store=True)
+    days = fields.Integer(string="Extra Working Days", required=True, default=5)
+    reason = fields.Text(required=True)
+    deadline_before = fields.Date(readonly=True)
+    requested_by_id = fields.Many2one("res.users", default=lambda self: self.env.user, readonly=True)
+    date_requested = fields.Date(default=fields.Date.context_today, readonly=True)
+    state = fields.Selection(
+        [("requested", "Requested"), ("approved", "Approved"), ("refused", "Refused")],
+        default="requested", required=True, readonly=True, tracking=True,
+    )
+    decided_by_id = fields.Many2one("res.users", readonly=True)
+    date_decided = fields.Date(readonly=True)
+
+    _days_positive = models.Constraint("CHECK(days > 0)", "An extension adds at least one working day.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        today = fields.Date.context_today(self)
+        for vals in vals_list:
+            case = self.env["qi.case"].browse(vals["case_id"])
+            if not case.is_open:
+                raise UserError(self.env._("Case %s is no longer running.", case.name))
+            if not case.date_deadline:
+                raise UserError(self.env._("Case %s has no running deadline to extend.", case.name))
+            if today > case.date_deadline:
+                raise UserError(
+                    self.env._(
+                        "The deadline of %(case)s (%(deadline)s) has passed: an extension must be asked for "
+                        "before the deadline. The case stays overdue.",
+                        case=case.name, deadline=case.date_deadline,
+                    )
+                )
+            vals["deadline_before"] = case.date_deadline
+        extensions = super().create(vals_list)
+        for extension in extensions:
+            leader = extension.case_id.window_id.leader_id
+            if leader:
+                extension.case_id.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=extension.deadline_before,
+                    summary=self.env._("Decide the extension of %s", extension.case_id.name),
+                    user_id=leader.id,
+                )
+        return extensions
+
+    def write(self, vals):
+        if {"state", "decided_by_id", "date_decided"} & vals.keys() and not self.env.context.get("qi_extension_decision"):
+            raise AccessError(self.env._("An extension is approved or refused with its buttons, by the window's leader."))
+        return super().write(vals)
+
+    def _check_decider(self):
+        for extension in self:
+            leader = extension.case_id.window_id.leader_id
+            if self.env.user != leader and not self.env.user.has_group("qi_window.group_qi_manager"):
+                raise AccessError(self.env._("Only the leader of the window can decide an extension."))
+            if extension.requested_by_id == self.env.user and self.env.user != leader:
+                raise AccessError(self.env._("You cannot decide your own extension request."))
+            if extension.state != "requested":
+                raise UserError(self.env._("This extension was already decided."))
+
+    def action_approve(self):
+        self._check_decider()
+        today = fields.Date.context_today(self)
+        for extension in self:
+            case = extension.case_id
+            if not case.date_deadline or today > case.date_deadline:
+                raise UserError(
+                    self.env._("An extension must be granted before the deadline (%s).", case.date_deadline)
+                )
+            extension.with_context(qi_extension_decision=True).write({"state": "approved", "decided_by_id": self.env.user.id, "date_decided": today})
+            case.with_context(qi_case_internal=True).extension_days += extension.days
+            case.message_post_with_source(
+                "qi_case.mail_template_case_extension",
+                render_values={"extension": extension},
+                subtype_xmlid="mail.mt_comment",
+                message_type="comment",
+                partner_ids=case.partner_id.ids,
+            )
+        return True
+
+    def action_refuse(self):
+        self._check_decider()
+        self.with_context(qi_extension_decision=True).write(
+            {"state": "refused", "decided_by_id": self.env.user.id, "date_decided": fields.Date.context_today(self)}
+        )
+        return True

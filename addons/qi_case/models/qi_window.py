@@ -1,0 +1,46 @@
+import ast
+
+from odoo import fields, models
+
+
+class QiWindow(models.Model):
+    _name = "qi.window"
+    _inherit = ["qi.window", "mail.alias.mixin.optional"]
+
+    case_ids = fields.One2many("qi.case", "window_id", string="Cases")
+    case_open_count = fields.Integer(compute="_compute_case_counts")
+    case_overdue_count = fields.Integer(compute="_compute_case_counts")
+    case_new_count = fields.Integer(compute="_compute_case_counts")
+
+    def _compute_case_counts(self):
+        rows = self.env["qi.case"]._read_group(
+            [("window_id", "in", self.ids), ("is_open", "=", True)], ["window_id", "stage_code", "is_overdue"], ["__count"]
+        )
+        counts = {}
+        for window, stage_code, overdue, count in rows:
+            entry = counts.setdefault(window.id, [0, 0, 0])
+            entry[0] += count
+            entry[1] += count if overdue else 0
+            entry[2] += count if stage_code == "new" else 0
+        for window in self:
+            window.case_open_count, window.case_overdue_count, window.case_new_count = counts.get(window.id, (0, 0, 0))
+
+    def _alias_get_creation_values(self):
+        # mail to a window's alias opens a case at that window
+        values = super()._alias_get_creation_values()
+        values["alias_model_id"] = self.env["ir.model"]._get("qi.case").id
+        if self.id:
+            defaults = ast.literal_eval(self.alias_defaults or "{}")
+            defaults.update({"window_id": self.id, "channel": "email"})
+            values["alias_defaults"] = defaults
+            values["alias_parent_model_id"] = self.env["ir.model"]._get("qi.window").id
+            values["alias_parent_thread_id"] = self.id
+        return values
+
+    def action_view_cases(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("qi_case.qi_case_action")
+        action["domain"] = [("window_id", "=", self.id)]
+        action["context"] = {"default_window_id": self.id, "search_default_filter_open": 1}
+        return action
+

@@ -1,0 +1,558 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL, format_date
+
+# Points each reason adds to a resource's score. A term that depends on the
+# requested items is scaled by the share of the items it concerns, so a
+# provider offering two of two items outranks one offering one of two.
+POINTS_OFFERS = 30.0
+POINTS_QUALIFIED = 30.0
+POINTS_STATIONED = 15.0
+POINTS_REGION = 10.0
+POINTS_INDUSTRY = 10.0
+POINTS_LOAD = 10.0
+POINTS_FULL = -20.0
+POINTS_RATING = 10.0
+POINTS_EXPERT_ITEM = 30.0
+POINTS_EXPERT_FIELD = 15.0
+POINTS_PUBLIC_WELFARE = 5.0
+POINTS_BUSY = -10.0
+POINTS_SHOWS = 30.0
+POINTS_HOSTS_VISITS = 15.0
+
+
+class QiCatalogueMatcher(models.AbstractModel):
+    """Match service resources to a demand (R-7.2.1), explaining every rank.
+
+    One entry point, :meth:`match`, used by the "Find Resources" wizard and by
+    the case handling of later addons. It reads every candidate in a fixed
+    number of queries, whatever the number of providers and experts, and runs
+    with the current user's access rights.
+    """
+
+    _name = "qi.catalogue.matcher"
+    _description = "QI Resource Matching"
+
+    @api.model
+    def match(self, items, partner=None, window=None, limit=10, industry=None, region=None):
+        """Rank providers, experts and advantage enterprises for a demand.
+
+        :param items: ``qi.service.item`` records the service object asks for
+        :param partner: the service object (``res.partner``); its commercial
+            entity gives the industry, the region and the conflicts of interest
+        :param window: the ``qi.window`` handling the demand
+        :param limit: how many resources of each kind to return
+        :param industry: ``res.partner.industry`` overriding the partner's
+        :param region: ``qi.region`` overriding the partner's
+        :return: ``{"providers": [...], "experts": [...], "enterprises": [...],
+            "excluded": [...]}``; each ranked entry is a dict with ``record``,
+            ``name``, ``score`` and ``reasons`` (a list of ``{"text", "points"}``,
+            the score being the sum of the points), best first; each excluded
+            entry has ``record``, ``name``, ``kind`` and ``reasons`` (texts).
+        """
+        demand = self._prepare_demand(items, partner, window, industry, region)
+        if not demand["item_ids"]:
+            return {"providers": [], "experts": [], "enterprises": [], "excluded": []}
+        providers, excluded = self._match_providers(demand)
+        experts, excluded_experts = self._match_experts(demand)
+        enterprises = self._match_enterprises(demand)
+        return {
+            "providers": self._render_ranked(demand, providers, limit),
+            "experts": self._render_ranked(demand, experts, limit),
+            "enterprises": self._render_ranked(demand, enterprises, limit),
+            "excluded": self._render_excluded(demand, excluded + excluded_experts),
+        }
+
+    # ------------------------------------------------------------------
+    # Extension hooks (qi_case feeds assignments and satisfaction ratings)
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_provider_load(self, providers):
+        """Open assignments per provider: ``{partner id: count}``.
+
+        Overridden by the addon that owns assignments, with one grouped query
+        for all ``providers``.
+        """
+        return {}
+
+    @api.model
+    def _get_expert_load(self, experts):
+        """Open assignments per expert: ``{expert id: count}`` (see above)."""
+        return {}
+
+    @api.model
+    def _get_rating_score(self, resources):
+        """Satisfaction of the service objects per resource:
+        ``{id: (average from 1 to 5, number of ratings)}``.
+
+        ``resources`` are providers (``res.partner``) or experts (``qi.expert``);
+        overrides answer with one grouped query. Resources without ratings are
+        left out of the dict.
+        """
+        return {}
+
+    # ------------------------------------------------------------------
+    # Candidates and their reasons
+    # ------------------------------------------------------------------
+    @api.model
+    def _prepare_demand(self, items, partner, window, industry, region):
+        items = items.filtered("active")
+        items.fetch(["name", "code", "category_id"])
+        service_object = partner.commercial_partner_id if partner else self.env["res.partner"]
+        if service_object and not (industry and region):
+            service_object.fetch(["name", "industry_id", "qi_region_id"])
+        industry = industry or service_object.industry_id
+        region = region or service_object.qi_region_id
+        # the region and every region containing it: a provider serving the city
+        # serves each of its districts
+        region_ids = region._get_ancestor_ids() if region else set()
+        # what the reasons name, read now in one query per model so that the
+        # query count never depends on which reasons the results carry
+        self.env["qi.region"].browse(region_ids).fetch(["name"])
+        items.category_id.fetch(["name"])
+        industry.fetch(["name"])
+        if window:
+            window.fetch(["name"])
+        return {
+            "items": items,
+            "item_ids": set(items._ids),
+            "category_ids": set(items.category_id._ids),
+            "object": service_object,
+            "window": window or self.env["qi.window"],
+            "industry": industry,
+            "region_ids": region_ids,
+            "today": fields.Date.context_today(self),
+        }
+
+    @api.model
+    def _fetch_rows(self, model, domain, columns, relations=()):
+        """Rows of ``model`` matching ``domain`` as dicts, in 1 + len(relations)
+        queries whatever the number of rows, with no ORM work per candidate.
+
+        ``domain`` is searched with the user's record rules. Each row holds the
+        ``columns`` (a field, or ``many2one.field`` read through a join) and,
+        for each many2many field of ``relations``, the list of linked ids. The
+        linked ids are compared, never shown, so they are read without the
+        linked records' own rules. Relations are read in separate plain queries
+        rather than as correlated sub-selects, whose inflated cost estimates
+        make PostgreSQL JIT-compile the query (hundreds of milliseconds).
+        """
+        Model = self.env[model].with_context(active_test=False)
+        query = Model._search(domain, order="id")
+        table = Model._table
+        keys, selects = ["id"], [SQL.identifier(table, "id")]
+        for column in columns:
+            fname, __, sub = column.partition(".")
+            field = Model._fields[fname]
+            keys.append(column)
+            if sub:
+                comodel = self.env[field.comodel_name]
+                comodel.flush_model([sub])
+                alias = query.left_join(table, fname, comodel._table, "id", fname)
+                selects.append(SQL.identifier(alias, sub))
+            else:
+                selects.append(SQL.identifier(table, fname))
+        Model.flush_model([column.partition(".")[0] for column in columns] + list(relations))
+        rows = [dict(zip(keys, row, strict=True)) for row in self.env.execute_query(query.select(*selects))]
+        ids = [row["id"] for row in rows]
+        for fname in relations:
+            field = Model._fields[fname]
+            linked = defaultdict(list)
+            for id1, id2 in self.env.execute_query(
+                SQL(
+                    "SELECT %s, %s FROM %s WHERE %s = ANY(%s::integer[])",
+                    SQL.identifier(field.column1),
+                    SQL.identifier(field.column2),
+                    SQL.identifier(field.relation),
+                    SQL.identifier(field.column1),
+                    ids,
+                )
+            ):
+                linked[id1].append(id2)
+            for row in rows:
+                row[fname] = linked[row["id"]]
+        return rows
+
+    @api.model
+    def _match_providers(self, demand):
+        item_ids, today = demand["item_ids"], demand["today"]
+        qualifications = self._fetch_rows(
+            "qi.provider.qualification",
+            [
+                ("active", "=", True),
+                ("scope_item_ids", "in", list(item_ids)),
+                ("provider_id.is_qi_provider", "=", True),
+                ("provider_id.active", "=", True),
+            ],
+            [
+                "provider_id",
+                "qualification_type",
+                "number",
+                "date_from",
+                "date_to",
+                "provider_id.name",
+            ],
+            ["scope_item_ids"],
+        )
+        valid, expired, provider_names = defaultdict(list), defaultdict(list), {}
+        for qualification in qualifications:
+            qualification["covered"] = item_ids.intersection(qualification["scope_item_ids"])
+            provider_names[qualification["provider_id"]] = qualification["provider_id.name"]
+            date_from, date_to = qualification["date_from"], qualification["date_to"]
+            if (not date_from or date_from <= today) and (not date_to or date_to >= today):
+                valid[qualification["provider_id"]].append(qualification)
+            elif date_to and date_to < today:
+                expired[qualification["provider_id"]].append(qualification)
+        providers = self._fetch_rows(
+            "res.partner",
+            [
+                ("active", "=", True),
+                ("is_qi_provider", "=", True),
+                "|", ("qi_item_ids", "in", list(item_ids)), ("id", "in", list(valid)),
+            ],
+            ["name", "commercial_partner_id", "qi_capacity"],
+            ["qi_item_ids", "qi_industry_ids", "qi_region_ids"],
+        )
+        stationed = {}
+        if demand["window"]:
+            for station in self.env["qi.provider.station"].search_fetch(
+                [("window_id", "=", demand["window"].id), ("is_current", "=", True)], ["provider_id", "date_from"]
+            ):
+                stationed[station.provider_id.id] = station.date_from
+        records = self.env["res.partner"].browse([provider["id"] for provider in providers])
+        loads = self._get_provider_load(records)
+        ratings = self._get_rating_score(records)
+        expiring_days = self.env["qi.provider.qualification"]._get_expiring_days()
+        industry_id, region_ids, object_id = demand["industry"].id, demand["region_ids"], demand["object"].id
+        ranked, excluded = [], []
+        count = len(item_ids)
+        for provider, record in zip(providers, records, strict=True):
+            if provider["commercial_partner_id"] == object_id:
+                excluded.append({"record": record, "name": provider["name"], "kind": "provider", "reasons": [("self", {})]})
+                continue
+            reasons = []
+            offered = item_ids.intersection(provider["qi_item_ids"])
+            if offered:
+                reasons.append(("offers", POINTS_OFFERS * len(offered) / count, {"items": offered}))
+            covering = valid.get(provider["id"], [])
+            covered = set().union(*(qualification["covered"] for qualification in covering))
+            if covered:
+                reasons.append(
+                    (
+                        "qualified",
+                        POINTS_QUALIFIED * len(covered) / count,
+                        {"qualifications": covering, "expiring_days": expiring_days},
+                    )
+                )
+            lapsed = [q for q in expired.get(provider["id"], []) if q["covered"] - covered]
+            if lapsed:
+                reasons.append(("expired", 0.0, {"qualifications": lapsed}))
+            if provider["id"] in stationed:
+                reasons.append(("stationed", POINTS_STATIONED, {"date": stationed[provider["id"]]}))
+            served = region_ids.intersection(provider["qi_region_ids"])
+            if served:
+                reasons.append(("region", POINTS_REGION, {"regions": served}))
+            if industry_id and industry_id in provider["qi_industry_ids"]:
+                reasons.append(("industry", POINTS_INDUSTRY, {}))
+            reasons.append(self._load_reason(loads.get(provider["id"], 0), provider["qi_capacity"] or 0))
+            if provider["id"] in ratings:
+                reasons.append(self._rating_reason(*ratings[provider["id"]]))
+            ranked.append({"record": record, "name": provider["name"], "reasons": reasons})
+        # providers linked to the items only by a lapsed qualification
+        for provider_id in sorted(set(expired) - {provider["id"] for provider in providers}):
+            excluded.append(
+                {
+                    "record": self.env["res.partner"].browse(provider_id),
+                    "name": provider_names[provider_id],
+                    "kind": "provider",
+                    "reasons": [("only_expired", {"qualifications": expired[provider_id]})],
+                }
+            )
+        return ranked, excluded
+
+    @api.model
+    def _match_experts(self, demand):
+        item_ids, category_ids = demand["item_ids"], demand["category_ids"]
+        experts = self._fetch_rows(
+            "qi.expert",
+            [
+                ("active", "=", True),
+                ("availability", "!=", "unavailable"),
+                "|", ("item_ids", "in", list(item_ids)), ("category_ids", "in", list(category_ids)),
+            ],
+            [
+                "name",
+                "employer_id",
+                "region_id",
+                "is_public_welfare",
+                "availability",
+                "max_assignments",
+                "partner_id.commercial_partner_id",
+            ],
+            ["item_ids", "category_ids", "industry_ids", "conflict_partner_ids"],
+        )
+        records = self.env["qi.expert"].browse([expert["id"] for expert in experts])
+        loads = self._get_expert_load(records)
+        ratings = self._get_rating_score(records)
+        object_id = demand["object"].id
+        industry_id, region_ids = demand["industry"].id, demand["region_ids"]
+        category_of = {item.id: item.category_id.id for item in demand["items"]}
+        count = len(item_ids)
+        ranked, excluded = [], []
+        for expert, record in zip(experts, records, strict=True):
+            name = expert["name"]
+            if object_id:
+                if object_id in (expert["employer_id"], expert["partner_id.commercial_partner_id"]):
+                    excluded.append({"record": record, "name": name, "kind": "expert", "reasons": [("employer", {})]})
+                    continue
+                if object_id in expert["conflict_partner_ids"]:
+                    excluded.append({"record": record, "name": name, "kind": "expert", "reasons": [("conflict", {})]})
+                    continue
+            load, capacity = loads.get(expert["id"], 0), expert["max_assignments"]
+            if load >= capacity:
+                excluded.append(
+                    {
+                        "record": record,
+                        "name": name,
+                        "kind": "expert",
+                        "reasons": [("capacity", {"load": load, "capacity": capacity})],
+                    }
+                )
+                continue
+            reasons = []
+            known = item_ids.intersection(expert["item_ids"])
+            if known:
+                reasons.append(("expert_items", POINTS_EXPERT_ITEM * len(known) / count, {"items": known}))
+            expert_categories = set(expert["category_ids"])
+            by_field = {item for item in item_ids - known if category_of[item] in expert_categories}
+            if by_field:
+                reasons.append(
+                    (
+                        "expert_fields",
+                        POINTS_EXPERT_FIELD * len(by_field) / count,
+                        {"categories": {category_of[item] for item in by_field}},
+                    )
+                )
+            if industry_id and industry_id in expert["industry_ids"]:
+                reasons.append(("industry", POINTS_INDUSTRY, {}))
+            if expert["region_id"] in region_ids:
+                reasons.append(("expert_region", POINTS_REGION, {"regions": {expert["region_id"]}}))
+            if expert["is_public_welfare"]:
+                reasons.append(("public_welfare", POINTS_PUBLIC_WELFARE, {}))
+            if expert["availability"] == "busy":
+                reasons.append(("busy", POINTS_BUSY, {}))
+            reasons.append(self._load_reason(load, capacity))
+            if expert["id"] in ratings:
+                reasons.append(self._rating_reason(*ratings[expert["id"]]))
+            ranked.append({"record": record, "name": name, "reasons": reasons})
+        return ranked, excluded
+
+    @api.model
+    def _match_enterprises(self, demand):
+        """Advantage enterprises that can show the requested items (R-6.1.5.3)."""
+        item_ids = demand["item_ids"]
+        enterprises = self._fetch_rows(
+            "res.partner",
+            [("active", "=", True), ("is_qi_advantage", "=", True), ("qi_advantage_item_ids", "in", list(item_ids))],
+            ["name", "industry_id", "qi_region_id", "qi_hosts_visits"],
+            ["qi_advantage_item_ids"],
+        )
+        industry_id, region_ids = demand["industry"].id, demand["region_ids"]
+        ranked = []
+        for enterprise in enterprises:
+            if enterprise["id"] == demand["object"].id:
+                continue
+            shown = item_ids.intersection(enterprise["qi_advantage_item_ids"])
+            reasons = [("shows", POINTS_SHOWS * len(shown) / len(item_ids), {"items": shown})]
+            if enterprise["qi_hosts_visits"]:
+                reasons.append(("hosts_visits", POINTS_HOSTS_VISITS, {}))
+            if industry_id and enterprise["industry_id"] == industry_id:
+                reasons.append(("same_industry", POINTS_INDUSTRY, {}))
+            if enterprise["qi_region_id"] in region_ids:
+                reasons.append(("located", POINTS_REGION, {"regions": {enterprise["qi_region_id"]}}))
+            ranked.append(
+                {"record": self.env["res.partner"].browse(enterprise["id"]), "name": enterprise["name"], "reasons": reasons}
+            )
+        return ranked
+
+    @api.model
+    def _load_reason(self, load, capacity):
+        if capacity and load >= capacity:
+            return ("full", POINTS_FULL, {"load": load, "capacity": capacity})
+        if capacity:
+            return ("load_capacity", POINTS_LOAD * (1 - load / capacity), {"load": load, "capacity": capacity})
+        return ("load", POINTS_LOAD / (1 + load), {"load": load})
+
+    @api.model
+    def _rating_reason(self, average, count):
+        return ("rating", POINTS_RATING * max(0.0, min(average, 5.0) - 1) / 4, {"average": average, "count": count})
+
+    # ------------------------------------------------------------------
+    # Human-readable results
+    # ------------------------------------------------------------------
+    @api.model
+    def _render_ranked(self, demand, entries, limit):
+        """Sort by score and write the reasons of the entries kept (the texts are
+        only built for what is returned)."""
+        for entry in entries:
+            entry["points"] = [round(points, 2) for __, points, __ in entry["reasons"]]
+            entry["score"] = round(sum(entry["points"]), 2)
+        entries.sort(key=lambda e: (-e["score"], e["name"] or "", e["record"].id))
+        if limit:
+            entries = entries[:limit]
+        return [
+            {
+                "record": entry["record"],
+                "name": entry["name"],
+                "score": entry["score"],
+                "reasons": [
+                    {"text": self._reason_text(demand, key, params), "points": points}
+                    for (key, __, params), points in zip(entry["reasons"], entry["points"], strict=True)
+                ],
+            }
+            for entry in entries
+        ]
+
+    @api.model
+    def _render_excluded(self, demand, entries):
+        return [
+            {
+                "record": entry["record"],
+                "name": entry["name"],
+                "kind": entry["kind"],
+                "reasons": [self._reason_text(demand, key, params) for key, params in entry["reasons"]],
+            }
+            for entry in entries
+        ]
+
+    @api.model
+    def _format_items(self, demand, item_ids):
+        items = demand["items"].filtered(lambda item: item.id in item_ids)
+        return ", ".join(items.mapped("display_name"))
+
+    @api.model
+    def _format_qualification(self, qualification):
+        return self.env["qi.provider.qualification"]._get_label(
+            qualification["qualification_type"], qualification["number"]
+        )
+
+    @api.model
+    def _format_qualifications(self, qualifications):
+        return "; ".join(self._format_qualification(qualification) for qualification in qualifications)
+
+    @api.model
+    def _reason_text(self, demand, key, params):
+        env = self.env
+        if key == "offers":
+            return env._("Offers %(items)s", items=self._format_items(demand, params["items"]))
+        if key == "qualified":
+            parts = []
+            for qualification in params["qualifications"]:
+                label = self._format_qualification(qualification)
+                items = self._format_items(demand, qualification["covered"])
+                date_to = qualification["date_to"]
+                if not date_to:
+                    parts.append(
+                        env._("%(qualification)s covers %(items)s (no expiry date)", qualification=label, items=items)
+                    )
+                elif (date_to - demand["today"]).days <= params["expiring_days"]:
+                    parts.append(
+                        env._(
+                            "%(qualification)s covers %(items)s, valid until %(date)s (expiring soon)",
+                            qualification=label,
+                            items=items,
+                            date=format_date(env, date_to),
+                        )
+                    )
+                else:
+                    parts.append(
+                        env._(
+                            "%(qualification)s covers %(items)s, valid until %(date)s",
+                            qualification=label,
+                            items=items,
+                            date=format_date(env, date_to),
+                        )
+                    )
+            return env._("Valid qualification: %s", "; ".join(parts))
+        if key == "expired":
+            return env._(
+                "Not counted: %(qualifications)s expired on %(date)s",
+                qualifications=self._format_qualifications(params["qualifications"]),
+                date=", ".join(format_date(env, q["date_to"]) for q in params["qualifications"]),
+            )
+        if key == "only_expired":
+            return env._(
+                "Only an expired qualification covers the requested items: %(qualifications)s (expired on %(date)s)",
+                qualifications=self._format_qualifications(params["qualifications"]),
+                date=", ".join(format_date(env, q["date_to"]) for q in params["qualifications"]),
+            )
+        if key == "stationed":
+            return env._(
+                "Stationed at %(window)s since %(date)s",
+                window=demand["window"].name,
+                date=format_date(env, params["date"]),
+            )
+        if key == "region":
+            return env._("Serves the region %s", self._format_regions(params["regions"]))
+        if key == "expert_region":
+            return env._("Based in the region %s", self._format_regions(params["regions"]))
+        if key == "located":
+            return env._("Located in the region %s", self._format_regions(params["regions"]))
+        if key == "industry":
+            return env._("Serves the industry %s", demand["industry"].name)
+        if key == "same_industry":
+            return env._("Same industry: %s", demand["industry"].name)
+        if key == "full":
+            return env._(
+                "At full capacity: %(load)s of %(capacity)s assignments open",
+                load=params["load"],
+                capacity=params["capacity"],
+            )
+        if key == "load_capacity":
+            return env._(
+                "Current load: %(load)s of %(capacity)s assignments open",
+                load=params["load"],
+                capacity=params["capacity"],
+            )
+        if key == "load":
+            if not params["load"]:
+                return env._("No open assignments")
+            return env._("Current load: %s open assignments", params["load"])
+        if key == "rating":
+            return env._(
+                "Rated %(average)s/5 by %(count)s service objects",
+                average=f"{params['average']:.1f}",
+                count=params["count"],
+            )
+        if key == "expert_items":
+            return env._("Expert in %s", self._format_items(demand, params["items"]))
+        if key == "expert_fields":
+            categories = self.env["qi.service.category"].browse(sorted(params["categories"]))
+            return env._("Works in the field of %s", ", ".join(categories.mapped("name")))
+        if key == "public_welfare":
+            return env._("Public-welfare expert, serves free of charge")
+        if key == "busy":
+            return env._("Currently busy")
+        if key == "shows":
+            return env._("Can show %s", self._format_items(demand, params["items"]))
+        if key == "hosts_visits":
+            return env._("Hosts learning visits")
+        if key == "self":
+            return env._("It is the service object itself")
+        if key == "employer":
+            return env._("Works for the service object (employer)")
+        if key == "conflict":
+            return env._("Declared a conflict of interest with the service object")
+        if key == "capacity":
+            return env._(
+                "At capacity: %(load)s of %(capacity)s assignments",
+                load=params["load"],
+                capacity=params["capacity"],
+            )
+        return key
+
+    @api.model
+    def _format_regions(self, region_ids):
+        regions = self.env["qi.region"].browse(sorted(region_ids))
+        return ", ".join(regions.mapped("name"))

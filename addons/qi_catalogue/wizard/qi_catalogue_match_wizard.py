@@ -1,0 +1,113 @@
+from odoo import Command, api, fields, models
+
+
+class QiCatalogueMatchWizard(models.TransientModel):
+    """Find Resources: the first handler's view of the matching (R-7.2.1),
+    every provider, expert and advantage enterprise with its reasons."""
+
+    _name = "qi.catalogue.match.wizard"
+    _description = "QI Find Resources"
+
+    item_ids = fields.Many2many("qi.service.item", string="Service Items", required=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Service Object",
+        help="The enterprise asking: its industry and region count, its employees and declared "
+        "conflicts of interest are left out.",
+    )
+    window_id = fields.Many2one("qi.window", string="Window", default=lambda self: self._default_window())
+    industry_id = fields.Many2one(
+        "res.partner.industry", compute="_compute_from_partner", store=True, readonly=False
+    )
+    region_id = fields.Many2one("qi.region", compute="_compute_from_partner", store=True, readonly=False)
+    max_results = fields.Integer(string="Results per Kind", default=10)
+    line_ids = fields.One2many("qi.catalogue.match.wizard.line", "wizard_id", string="Results")
+    provider_line_ids = fields.One2many(
+        "qi.catalogue.match.wizard.line", "wizard_id", domain=[("kind", "=", "provider")], string="Providers"
+    )
+    expert_line_ids = fields.One2many(
+        "qi.catalogue.match.wizard.line", "wizard_id", domain=[("kind", "=", "expert")], string="Experts"
+    )
+    enterprise_line_ids = fields.One2many(
+        "qi.catalogue.match.wizard.line",
+        "wizard_id",
+        domain=[("kind", "=", "enterprise")],
+        string="Advantage Enterprises",
+    )
+    excluded_line_ids = fields.One2many(
+        "qi.catalogue.match.wizard.line", "wizard_id", domain=[("kind", "=", "excluded")], string="Left Out"
+    )
+    searched = fields.Boolean(readonly=True)
+
+    _limit_positive = models.Constraint("CHECK(max_results > 0)", "Ask for at least one result per kind.")
+
+    @api.model
+    def _default_window(self):
+        return self.env["qi.window"].search([("member_user_ids", "in", self.env.uid)], limit=1)
+
+    @api.depends("partner_id")
+    def _compute_from_partner(self):
+        for wizard in self:
+            commercial = wizard.partner_id.commercial_partner_id
+            wizard.industry_id = commercial.industry_id
+            wizard.region_id = commercial.qi_region_id
+
+    @api.model
+    def _action_open(self, items=None):
+        wizard = self.create({"item_ids": [Command.set(items.ids)]} if items else {})
+        return wizard._action_reopen()
+
+    def _action_reopen(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Find Resources"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def action_match(self):
+        self.ensure_one()
+        result = self.env["qi.catalogue.matcher"].match(
+            self.item_ids,
+            partner=self.partner_id,
+            window=self.window_id,
+            limit=self.max_results,
+            industry=self.industry_id,
+            region=self.region_id,
+        )
+        lines = [Command.clear()]
+        for kind in ("provider", "expert", "enterprise"):
+            for rank, entry in enumerate(result[f"{kind}s"], start=1):
+                lines.append(Command.create(self._prepare_line_vals(kind, rank, entry)))
+        for entry in result["excluded"]:
+            lines.append(
+                Command.create(
+                    {
+                        "kind": "excluded",
+                        "excluded_kind": entry["kind"],
+                        "name": entry["name"],
+                        "partner_id": entry["record"].id if entry["record"]._name == "res.partner" else False,
+                        "expert_id": entry["record"].id if entry["record"]._name == "qi.expert" else False,
+                        "reasons": "\n".join(entry["reasons"]),
+                    }
+                )
+            )
+        self.write({"line_ids": lines, "searched": True})
+        return self._action_reopen()
+
+    def _prepare_line_vals(self, kind, rank, entry):
+        record = entry["record"]
+        return {
+            "kind": kind,
+            "rank": rank,
+            "name": entry["name"],
+            "score": entry["score"],
+            "partner_id": record.id if record._name == "res.partner" else False,
+            "expert_id": record.id if record._name == "qi.expert" else False,
+            "reasons": "\n".join(
+                f"{reason['points']:+g} · {reason['text']}" for reason in entry["reasons"]
+            ),
+        }
