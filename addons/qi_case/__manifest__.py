@@ -22,6 +22,7 @@
         "views/qi_window_views.xml",
         "views/qi_case_menus.xml",
         "views/qi_case_portal_templates.xml",
+        "views/qi_case_public_templates.xml",
     ],
     "demo": ["demo/qi_case_demo.xml"],
     "installable": True,

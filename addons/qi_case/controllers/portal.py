@@ -39,9 +39,8 @@ class QiCasePortal(CustomerPortal):
     # enterprise: cases
     # ------------------------------------------------------------------
     def _qi_case_searchbar(self):
-        _t = request.env._
-        newest, deadline, number = _t("Newest"), _t("Deadline"), _t("Number")
-        every, running, done = _t("All"), _t("Running"), _t("Completed")
+        newest, deadline, number = request.env._("Newest"), request.env._("Deadline"), request.env._("Number")
+        every, running, done = request.env._("All"), request.env._("Running"), request.env._("Completed")
         done_domain = [("stage_code", "in", ["completed", "closed"])]
         return {
             "sortings": {
@@ -136,19 +135,18 @@ class QiCasePortal(CustomerPortal):
         return request.render("qi_case.portal_qi_case_new", values)
 
     def _qi_validate_demand(self, post, windows, items, partner):
-        _t = request.env._
         errors = {}
         subject = (post.get("subject") or "").strip()
         if not subject:
-            errors["subject"] = _t("Say in a few words what you need.")
+            errors["subject"] = request.env._("Say in a few words what you need.")
         elif len(subject) > 200:
-            errors["subject"] = _t("The subject is limited to 200 characters.")
+            errors["subject"] = request.env._("The subject is limited to 200 characters.")
         try:
             window = windows.filtered(lambda w: w.id == int(post.get("window_id") or 0))
         except ValueError:
             window = windows.browse()
         if not window:
-            errors["window_id"] = _t("Choose the window that should handle your demand.")
+            errors["window_id"] = request.env._("Choose the window that should handle your demand.")
         item_ids = []
         for raw in request.httprequest.form.getlist("item_ids"):
             if raw.isdigit() and int(raw) in items.ids:
@@ -167,7 +165,6 @@ class QiCasePortal(CustomerPortal):
         return errors, vals
 
     def _qi_check_uploads(self, files):
-        _t = request.env._
         errors = {}
         for upload in files:
             if not upload.filename:
@@ -176,9 +173,9 @@ class QiCasePortal(CustomerPortal):
             size = upload.tell()
             upload.seek(0)
             if size > MAX_UPLOAD_BYTES:
-                errors["attachments"] = _t("%s is larger than 10 MB.", upload.filename)
+                errors["attachments"] = request.env._("%s is larger than 10 MB.", upload.filename)
             elif upload.mimetype not in ALLOWED_UPLOAD_TYPES:
-                errors["attachments"] = _t(
+                errors["attachments"] = request.env._(
                     "%s: only PDF, images, Word, Excel and ZIP files are accepted.", upload.filename
                 )
         return errors

@@ -158,6 +158,11 @@ class QiCase(models.Model):
         domain=lambda self: [("res_model", "=", self._name)],
     )
     visit_count = fields.Integer(compute="_compute_visit_count")
+    intake_key = fields.Char(
+        readonly=True, copy=False, index="btree_not_null",
+        help="Idempotency key of the public form: a double-click or a retry never makes a second case.",
+    )
+    intake_ip_hash = fields.Char(readonly=True, copy=False, index="btree_not_null")
     message_id_origin = fields.Char(
         string="Origin Message-Id", readonly=True, copy=False, index="btree_not_null",
         help="Message-Id of the e-mail that created the case; a second delivery never makes a second case.",
@@ -167,6 +172,9 @@ class QiCase(models.Model):
     _message_id_uniq = models.UniqueIndex(
         "(message_id_origin) WHERE message_id_origin IS NOT NULL",
         "A case was already created from this e-mail.",
+    )
+    _intake_key_uniq = models.UniqueIndex(
+        "(intake_key) WHERE intake_key IS NOT NULL", "This demand was already received."
     )
     _open_deadline_idx = models.Index("(window_id, date_deadline) WHERE is_open")
 
@@ -382,7 +390,7 @@ class QiCase(models.Model):
         return {
             "extension_days", "is_overdue", "overdue_reason", "completed_on_time", "date_completed",
             "date_closed", "date_accepted", "days_used", "warned_deadline", "escalated_deadline",
-            "message_id_origin",
+            "message_id_origin", "intake_key", "intake_ip_hash",
         }
 
     def write(self, vals):

@@ -1,0 +1,114 @@
+import hashlib
+import re
+import uuid
+from datetime import timedelta
+
+from psycopg2 import IntegrityError
+
+from odoo import fields, http
+from odoo.http import request
+from odoo.tools import plaintext2html
+
+from odoo.addons.qi_window.tools.validation import is_valid_email, is_valid_phone
+
+_KEY_RE = re.compile(r"^[A-Za-z0-9-]{16,64}$")
+
+
+class QiPublicDemand(http.Controller):
+    """R-7.1.1: enterprises without an account leave a demand on the public
+    page. The case is unverified until staff check it; a per-address limit
+    stops automation, an idempotency key stops double submissions."""
+
+    def _form_values(self, **extra):
+        # sudo: the form lists active windows and the public catalogue (names only)
+        windows = request.env["qi.window"].sudo().search([("active", "=", True)])
+        # sudo: same, the catalogue of service items is public (R-5.1.2.1)
+        items = request.env["qi.service.item"].sudo().search([])
+        return {"windows": windows, "items": items, "error": {}, "post": {}, **extra}
+
+    @http.route("/qi/demand", type="http", auth="public", methods=["GET"], website=True, sitemap=True)
+    def demand_form(self, **kwargs):
+        return request.render("qi_case.public_demand_form", self._form_values(key=uuid.uuid4().hex))
+
+    def _ip_hash(self):
+        # the address is only compared, never shown: keep a salted hash, not the address
+        secret = request.env["ir.config_parameter"].sudo().get_param("database.secret", "")  # sudo: read-only salt
+        address = request.httprequest.remote_addr or ""
+        return hashlib.sha256(f"{secret}:{address}".encode()).hexdigest()
+
+    def _validate(self, post, values):
+        errors = {}
+        if not (post.get("company") or "").strip():
+            errors["company"] = request.env._("Give the name of your enterprise.")
+        if not (post.get("contact") or "").strip():
+            errors["contact"] = request.env._("Give the name of a contact person.")
+        phone, email = (post.get("phone") or "").strip(), (post.get("email") or "").strip()
+        if not phone and not email:
+            errors["phone"] = request.env._("Give a phone number or an e-mail address so the window can call you back.")
+        if phone and not is_valid_phone(phone):
+            errors["phone"] = request.env._("“%s” is not a valid phone number.", phone)
+        if email and not is_valid_email(email):
+            errors["email"] = request.env._("“%s” is not a valid e-mail address.", email)
+        if not (post.get("subject") or "").strip():
+            errors["subject"] = request.env._("Say in a few words what you need.")
+        window = values["windows"].filtered(lambda w: str(w.id) == (post.get("window_id") or ""))
+        if not window:
+            errors["window_id"] = request.env._("Choose the window that should handle your demand.")
+        return errors, window
+
+    @http.route("/qi/demand", type="http", auth="public", methods=["POST"], website=True)
+    def demand_submit(self, **post):
+        values = self._form_values(post=post, key=post.get("key"))
+        key = post.get("key") or ""
+        if not _KEY_RE.match(key):
+            values["error"] = {"form": request.env._("The form expired; reload the page and send it again.")}
+            return request.render("qi_case.public_demand_form", values)
+        # sudo: public visitors have no access to cases; the key lookup returns a number only
+        Case = request.env["qi.case"].sudo()
+        existing = Case.search([("intake_key", "=", key)], limit=1)
+        if existing:
+            return request.render("qi_case.public_demand_done", {"number": existing.name})
+        errors, window = self._validate(post, values)
+        if errors:
+            values["error"] = errors
+            return request.render("qi_case.public_demand_form", values)
+        ip_hash = self._ip_hash()
+        limit = int(Case.env["ir.config_parameter"].get_param("qi_case.public_demand_limit_per_hour", 5))
+        since = fields.Datetime.now() - timedelta(hours=1)
+        if Case.search_count([("intake_ip_hash", "=", ip_hash), ("create_date", ">=", since)]) >= limit:
+            values["error"] = {"form": request.env._(
+                "Too many demands were sent from your network in the last hour. Call the window's service "
+                "phone, or try again later."
+            )}
+            return request.render("qi_case.public_demand_form", values, status=429)
+        item_ids = [int(i) for i in request.httprequest.form.getlist("item_ids") if i.isdigit()]
+        item_ids = [i for i in item_ids if i in values["items"].ids]
+        email = (post.get("email") or "").strip()
+        phone = (post.get("phone") or "").strip()
+        try:
+            with request.env.cr.savepoint():
+                partner = Case.env["res.partner"].create({
+                    "name": post["company"].strip()[:200], "is_company": True, "qi_unverified": True,
+                    "email": email or False, "phone": phone or False,
+                })
+                contact = Case.env["res.partner"].create({
+                    "name": post["contact"].strip()[:200], "parent_id": partner.id, "qi_unverified": True,
+                    "email": email or False, "phone": phone or False,
+                })
+                case = Case.with_context(qi_case_internal=True).create({
+                    "subject": post["subject"].strip()[:200],
+                    "partner_id": partner.id,
+                    "contact_id": contact.id,
+                    "email_from": email or False,
+                    "contact_phone": phone or False,
+                    "window_id": window.id,
+                    "channel": "online",
+                    "item_ids": [(6, 0, item_ids)],
+                    "description": plaintext2html((post.get("description") or "")[:5000]),
+                    "intake_key": key,
+                    "intake_ip_hash": ip_hash,
+                })
+        except IntegrityError:
+            # the same key arrived twice at once: the other request created the case
+            case = Case.search([("intake_key", "=", key)], limit=1)
+        return request.render("qi_case.public_demand_done", {"number": case.name})
