@@ -19,6 +19,7 @@
         "views/qi_case_views.xml",
         "views/qi_case_assignment_views.xml",
         "views/qi_case_extension_views.xml",
+        "views/qi_case_rating_views.xml",
         "views/qi_window_views.xml",
         "views/qi_case_menus.xml",
         "views/qi_case_portal_templates.xml",

@@ -95,7 +95,16 @@ class QiCasePortal(CustomerPortal):
     def portal_my_qi_case(self, case_id, access_token=None, **kwargs):
         case_sudo = self._qi_case_check(case_id, access_token)
         values = self._prepare_portal_layout_values()
-        values.update({"case": case_sudo._portal_values(), "case_sudo": case_sudo, "page_name": "qi_case"})
+        current = case_sudo.rating_ids.filtered("is_current")[:1]
+        values.update({
+            "case": case_sudo._portal_values(), "case_sudo": case_sudo, "page_name": "qi_case",
+            "can_rate": case_sudo.stage_code in ("completed", "closed")
+            and (not current or (current.is_bad and not current.rerated_from_id)),
+            "current_rating": current and dict(current._fields["level"]._description_selection(request.env))[current.level],
+            "levels": request.env["qi.case.rating"]._fields["level"]._description_selection(request.env),
+            "sub_scores": self._qi_sub_scores(),
+            "error": kwargs.get("error"),
+        })
         values = self._get_page_view_values(case_sudo, access_token, values, "my_qi_cases_history", False, **kwargs)
         return request.render("qi_case.portal_my_qi_case", values)
 
@@ -204,6 +213,28 @@ class QiCasePortal(CustomerPortal):
                 subtype_xmlid="mail.mt_comment",
             )
         return created
+
+    def _qi_sub_scores(self):
+        efficiency = request.env._("Efficiency")
+        competence = request.env._("Competence")
+        attitude = request.env._("Attitude")
+        return list(zip(("score_efficiency", "score_competence", "score_attitude"), (efficiency, competence, attitude), strict=True))
+
+    @http.route("/my/qi/cases/<int:case_id>/rate", type="http", auth="user", methods=["POST"], website=True)
+    def portal_qi_case_rate(self, case_id, **post):
+        """好差评 by the service object's own user; staff cannot rate for it."""
+        case_sudo = self._qi_case_check(case_id)
+        sub_scores = {key: post.get(key) for key in ("score_efficiency", "score_competence", "score_attitude")}
+        try:
+            # sudo: portal users cannot create ratings through the ORM; _rate
+            # checks the visitor belongs to the case's service object
+            request.env["qi.case.rating"].sudo()._rate(
+                case_sudo, request.env.user.partner_id, post.get("level"), comment=(post.get("comment") or "")[:2000],
+                **sub_scores,
+            )
+        except (UserError, ValidationError, AccessError) as error:
+            return request.redirect(f"/my/qi/cases/{case_sudo.id}?{urlencode({'error': error.args[0]})}")
+        return request.redirect(f"/my/qi/cases/{case_sudo.id}")
 
     # ------------------------------------------------------------------
     # providers and experts: assignments

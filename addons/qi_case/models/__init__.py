@@ -6,6 +6,7 @@ from . import qi_case_extension
 from . import qi_case_assignment
 from . import qi_case_adjustment
 from . import qi_case_result
+from . import qi_case_rating
 from . import qi_catalogue_matcher
 from . import qi_window
 from . import res_partner

@@ -1,5 +1,6 @@
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -158,6 +159,14 @@ class QiCase(models.Model):
         domain=lambda self: [("res_model", "=", self._name)],
     )
     visit_count = fields.Integer(compute="_compute_visit_count")
+    rating_ids = fields.One2many("qi.case.rating", "case_id", string="Ratings")
+    rating_level = fields.Selection(
+        selection=lambda self: self.env["qi.case.rating"]._fields["level"].selection,
+        compute="_compute_rating_level", string="Satisfaction",
+        help="The current 好差评 level given by the service object.",
+    )
+    rating_requested_date = fields.Date(readonly=True, copy=False)
+    rating_reminded = fields.Boolean(readonly=True, copy=False)
     intake_key = fields.Char(
         readonly=True, copy=False, index="btree_not_null",
         help="Idempotency key of the public form: a double-click or a retry never makes a second case.",
@@ -192,6 +201,12 @@ class QiCase(models.Model):
     def _compute_is_open(self):
         for case in self:
             case.is_open = case.stage_code not in FINAL_CODES
+
+    @api.depends("rating_ids.level", "rating_ids.is_current")
+    def _compute_rating_level(self):
+        # sudo: the level of the case's own current rating, shown to whoever reads the case
+        for case in self.sudo():
+            case.rating_level = case.rating_ids.filtered("is_current")[:1].level
 
     @api.depends("completed_on_time", "date_completed")
     def _compute_on_time_rate(self):
@@ -294,7 +309,7 @@ class QiCase(models.Model):
             "stage_id", "stage_code", "is_open", "date_received", "date_accept_due", "date_deadline",
             "materials_state", "user_id", "description", "access_url", "access_token",
             # the default order of the model sorts on these
-            "priority", "is_overdue",
+            "priority", "is_overdue", "rating_level",
         })
 
     def _has_field_access(self, field, operation):
@@ -390,7 +405,7 @@ class QiCase(models.Model):
         return {
             "extension_days", "is_overdue", "overdue_reason", "completed_on_time", "date_completed",
             "date_closed", "date_accepted", "days_used", "warned_deadline", "escalated_deadline",
-            "message_id_origin", "intake_key", "intake_ip_hash",
+            "message_id_origin", "intake_key", "intake_ip_hash", "rating_requested_date", "rating_reminded",
         }
 
     def write(self, vals):
@@ -526,6 +541,7 @@ class QiCase(models.Model):
             if case.stage_code == "completed":
                 case.completed_on_time = bool(case.date_deadline and today <= case.date_deadline)
                 case._update_clock(today)
+                case._request_rating()
         self._update_overdue(today)
 
     def action_accept(self):
@@ -775,6 +791,7 @@ class QiCase(models.Model):
                         failed |= case
             if not commit_progress(self.env, len(batch)):
                 break
+        self._remind_ratings(today)
         return failed
 
     def _supervise(self, today, warn_limit):
@@ -811,6 +828,33 @@ class QiCase(models.Model):
                 user_id=self.window_id.leader_id.id,
             )
             self.with_context(qi_case_internal=True).escalated_deadline = escalation_key
+
+    def _request_rating(self, reminder=False):
+        """Ask the service object for its 好差评, by mail and in the portal."""
+        for case in self.filtered("partner_id"):
+            body = (
+                self.env._("Reminder: how satisfied are you with case %(case)s? Rate it here: %(url)s",
+                           case=case.name, url=case.get_base_url() + case.access_url)
+                if reminder else
+                self.env._("Case %(case)s is completed. Please rate our service (非常满意 … 非常不满意): %(url)s",
+                           case=case.name, url=case.get_base_url() + case.access_url)
+            )
+            case.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_comment",
+                              partner_ids=case.partner_id.ids)
+            case.with_context(qi_case_internal=True).write(
+                {"rating_requested_date": fields.Date.context_today(case)} if not reminder else {"rating_reminded": True}
+            )
+
+    @api.model
+    def _remind_ratings(self, today):
+        """One reminder, 3 days after the request, to cases still unrated."""
+        due = today - timedelta(days=3)
+        cases = self.search([
+            ("stage_code", "in", ("completed", "closed")), ("rating_requested_date", "<=", due),
+            ("rating_reminded", "=", False), ("rating_ids", "=", False),
+        ])
+        cases._request_rating(reminder=True)
+        return cases
 
     def _description_text(self):
         return html2plaintext(self.description or "")

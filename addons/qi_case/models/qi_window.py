@@ -25,6 +25,23 @@ class QiWindow(models.Model):
         for window in self:
             window.case_open_count, window.case_overdue_count, window.case_new_count = counts.get(window.id, (0, 0, 0))
 
+    def _get_public_values(self):
+        """Add each window's satisfaction (好差评), without any name."""
+        result = super()._get_public_values()
+        # sudo: only counts of current ratings per window leave this method
+        rows = self.env["qi.case.rating"].sudo()._read_group(
+            [("window_id", "in", self.ids), ("is_current", "=", True)], ["window_id", "is_satisfied"], ["__count"]
+        )
+        totals = {}
+        for window, satisfied, count in rows:
+            entry = totals.setdefault(window.id, [0, 0])
+            entry[0] += count if satisfied else 0
+            entry[1] += count
+        for values in result:
+            satisfied, total = totals.get(values["id"], (0, 0))
+            values["satisfaction"] = {"rate": round(100.0 * satisfied / total) if total else None, "count": total}
+        return result
+
     def _alias_get_creation_values(self):
         # R-7.1.1: mail to a window's alias opens a case at that window
         values = super()._alias_get_creation_values()

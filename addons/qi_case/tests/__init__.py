@@ -6,3 +6,4 @@ from . import test_case_access
 from . import test_case_performance
 from . import test_case_portal
 from . import test_public_demand
+from . import test_case_rating

@@ -330,5 +330,7 @@ def _hook_queries(env):
     count = 0
     for name in ("_get_provider_load", "_get_expert_load", "_get_rating_score"):
         owner = next(cls for cls in type(env["qi.catalogue.matcher"]).__mro__ if name in vars(cls))
-        count += getattr(owner, "_module", "qi_catalogue") != "qi_catalogue"
+        if getattr(owner, "_module", "qi_catalogue") != "qi_catalogue":
+            # the rating hook is asked for providers and for experts
+            count += 2 if name == "_get_rating_score" else 1
     return count

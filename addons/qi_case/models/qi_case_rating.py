@@ -1,0 +1,166 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+LEVELS = [
+    ("5", "Very Satisfied (非常满意)"),
+    ("4", "Satisfied (满意)"),
+    ("3", "Basically Satisfied (基本满意)"),
+    ("2", "Dissatisfied (不满意)"),
+    ("1", "Very Dissatisfied (非常不满意)"),
+]
+BAD_LEVELS = ("1", "2")
+SUB_SCORES = ("score_efficiency", "score_competence", "score_attitude")
+
+
+class QiCaseRating(models.Model):
+    """好差评: the service object's five-level rating of a completed case, with
+    the offline sub-scores. A bad review (the two lowest levels) opens a
+    follow-up: a callback within 1 working day and a fix within 15 (R-8.1)."""
+
+    _name = "qi.case.rating"
+    _description = "QI Case Rating (好差评)"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+
+    case_id = fields.Many2one("qi.case", required=True, ondelete="cascade", index=True)
+    window_id = fields.Many2one(related="case_id.window_id", store=True, index=True)
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    handler_id = fields.Many2one(related="case_id.user_id", store=True, string="First Handler", index=True)
+    # the rater: kept for the follow-up, hidden from the rated staff (see rules)
+    partner_id = fields.Many2one(
+        "res.partner", string="Rated By", required=True, readonly=True,
+        groups="qi_window.group_qi_manager,qi_window.group_qi_coordinator",
+    )
+    date = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
+    level = fields.Selection(LEVELS, required=True, tracking=True)
+    level_value = fields.Integer(compute="_compute_level_value", store=True, aggregator="avg", string="Score")
+    score_efficiency = fields.Selection(LEVELS, string="Efficiency")
+    score_competence = fields.Selection(LEVELS, string="Competence")
+    score_attitude = fields.Selection(LEVELS, string="Attitude")
+    comment = fields.Text()
+    is_bad = fields.Boolean(compute="_compute_level_value", store=True, index=True, string="Bad Review")
+    is_satisfied = fields.Boolean(compute="_compute_level_value", store=True, string="Satisfied")
+    is_current = fields.Boolean(default=True, index=True, readonly=True, help="False once re-rated.")
+    rerated_from_id = fields.Many2one("qi.case.rating", readonly=True, string="Re-rating Of")
+    callback_due = fields.Date(readonly=True)
+    callback_done = fields.Datetime(readonly=True)
+    fix_due = fields.Date(readonly=True)
+    fix_done = fields.Datetime(readonly=True)
+    appeal_state = fields.Selection(
+        [("none", "No Appeal"), ("pending", "Appeal Pending"), ("upheld", "Rating Set Aside"), ("rejected", "Appeal Rejected")],
+        default="none", required=True, readonly=True, tracking=True,
+    )
+    appeal_reason = fields.Text(readonly=True)
+
+    @api.depends("level")
+    def _compute_level_value(self):
+        for rating in self:
+            rating.level_value = int(rating.level or 0)
+            rating.is_bad = rating.level in BAD_LEVELS
+            rating.is_satisfied = rating.level in ("3", "4", "5")
+
+    @api.model
+    def _rate(self, case, partner, level, comment=None, **sub_scores):
+        """The one way a rating is given: by a user of the service object."""
+        if case.stage_code not in ("completed", "closed"):
+            raise UserError(self.env._("A case is rated once its result is reported back."))
+        if partner.commercial_partner_id != case.partner_id.commercial_partner_id:
+            raise AccessError(self.env._("Only the service object rates its case."))
+        if level not in dict(LEVELS):
+            raise ValidationError(self.env._("Choose one of the five levels."))
+        previous = self.search([("case_id", "=", case.id), ("is_current", "=", True)])
+        if previous:
+            if previous.rerated_from_id or not previous.is_bad:
+                raise UserError(self.env._("This case was already rated; a bad review can be re-rated once."))
+            previous.is_current = False
+        values = {
+            "case_id": case.id, "partner_id": partner.id, "level": level, "comment": comment,
+            "rerated_from_id": previous.id or False,
+        }
+        values.update({key: value for key, value in sub_scores.items() if key in SUB_SCORES and value in dict(LEVELS)})
+        rating = self.create(values)
+        if rating.is_bad and not rating.rerated_from_id:
+            rating._open_follow_up()
+        return rating
+
+    def _open_follow_up(self):
+        """Callback within 1 working day, fix within 15, on the window's leader."""
+        workday = self.env["qi.workday"]
+        for rating in self:
+            today = fields.Date.context_today(rating)
+            leader = rating.window_id.leader_id
+            rating.write({
+                "callback_due": workday.add_working_days(today, 1),
+                "fix_due": workday.add_working_days(today, 15),
+            })
+            if not leader:
+                continue
+            rating.activity_schedule(
+                "qi_case.mail_activity_type_rating_callback", date_deadline=rating.callback_due,
+                summary=self.env._("Call back the service object of %s", rating.case_id.name), user_id=leader.id,
+            )
+            rating.activity_schedule(
+                "qi_case.mail_activity_type_rating_fix", date_deadline=rating.fix_due,
+                summary=self.env._("Fix what the bad review of %s reports", rating.case_id.name), user_id=leader.id,
+            )
+
+    def _check_manager(self):
+        if not self.env.user.has_group("qi_window.group_qi_manager"):
+            raise AccessError(self.env._("Only the operating organisation's leader decides on a bad review."))
+
+    def action_callback_done(self):
+        self._check_manager()
+        self.write({"callback_done": fields.Datetime.now()})
+        self.activity_feedback(["qi_case.mail_activity_type_rating_callback"])
+        return True
+
+    def action_fix_done(self):
+        self._check_manager()
+        self.write({"fix_done": fields.Datetime.now()})
+        self.activity_feedback(["qi_case.mail_activity_type_rating_fix"])
+        return True
+
+    def action_appeal(self, reason):
+        """Staff appeal a mistaken or malicious rating; the manager decides."""
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say why the rating is mistaken or malicious."))
+        self.check_access("read")
+        # sudo: the caller can read these ratings (staff of their window); only
+        # the appeal fields are set, the rating itself stays untouched
+        self.sudo().write({"appeal_state": "pending", "appeal_reason": reason})
+        return True
+
+    def action_decide_appeal(self, upheld):
+        self._check_manager()
+        if self.filtered(lambda r: r.appeal_state != "pending"):
+            raise UserError(self.env._("There is no pending appeal to decide."))
+        self.write({"appeal_state": "upheld" if upheld else "rejected"})
+        if upheld:
+            self.write({"is_current": False})
+        return True
+
+    def action_appeal_uphold(self):
+        return self.action_decide_appeal(True)
+
+    def action_appeal_reject(self):
+        return self.action_decide_appeal(False)
+
+    @api.model
+    def _get_scores(self, field, records):
+        """Average level (1-5) and count of current ratings of the delivered
+        assignments per provider or expert, in one grouped query."""
+        if not records:
+            return {}
+        assert field in ("provider_id", "expert_id")
+        self.env["qi.case.assignment"].flush_model([field, "state", "case_id"])
+        self.flush_model(["case_id", "is_current", "level_value"])
+        self.env.cr.execute(SQL(
+            """SELECT a.%s, AVG(r.level_value), COUNT(r.id)
+                 FROM qi_case_assignment a
+                 JOIN qi_case_rating r ON r.case_id = a.case_id AND r.is_current
+                WHERE a.%s IN %s AND a.state = 'delivered'
+             GROUP BY a.%s""",
+            SQL.identifier(field), SQL.identifier(field), tuple(records.ids), SQL.identifier(field),
+        ))
+        return {record_id: (float(average), count) for record_id, average, count in self.env.cr.fetchall()}

@@ -1,0 +1,105 @@
+from datetime import date
+
+from odoo import http
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
+
+from .common import QiCaseCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCaseRating(HttpCase, QiCaseCommon):
+    """好差评 (R-8.1): five levels, bad reviews followed up in PRC working days."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ent_user = new_test_user(cls.env, "rating_ent", groups="base.group_portal", password="rating_ent-pwd-1")
+        cls.ent_user.partner_id.parent_id = cls.enterprise
+
+    def _completed_case(self):
+        case = self._case(user_id=self.staff_a.id)
+        case.action_accept()
+        assignment = self.env["qi.case.assignment"].create({"case_id": case.id, "provider_id": self.provider.id})
+        assignment.action_accept()
+        case.action_start_service()
+        assignment.action_deliver()
+        case.action_complete()
+        return case
+
+    def test_completion_asks_for_a_rating(self):
+        case = self._completed_case()
+        request = case.message_ids.filtered(lambda m: "Please rate our service" in (m.body or ""))
+        self.assertEqual(len(request), 1)
+        self.assertIn(self.enterprise, request.partner_ids)
+
+    def test_bad_review_opens_follow_up_with_working_day_dates(self):
+        case = self._completed_case()
+        with freeze_time("2025-09-26 10:00:00"):
+            rating = self.env["qi.case.rating"]._rate(case, self.ent_user.partner_id, "1", comment="Nobody called")
+        self.assertTrue(rating.is_bad)
+        self.assertEqual(rating.callback_due, date(2025, 9, 28))  # Sunday make-up working day
+        self.assertEqual(rating.fix_due, date(2025, 10, 23))
+        activities = rating.activity_ids
+        self.assertEqual(len(activities), 2)
+        self.assertEqual(activities.user_id, self.leader)
+        self.assertEqual(sorted(activities.mapped("date_deadline")), [date(2025, 9, 28), date(2025, 10, 23)])
+
+    def test_rerating_allowed_once_after_a_bad_review(self):
+        case = self._completed_case()
+        Rating = self.env["qi.case.rating"]
+        first = Rating._rate(case, self.ent_user.partner_id, "2")
+        second = Rating._rate(case, self.ent_user.partner_id, "4")
+        self.assertFalse(first.is_current)
+        self.assertEqual((second.rerated_from_id, case.rating_level), (first, "4"))
+        with self.assertRaises(UserError):
+            Rating._rate(case, self.ent_user.partner_id, "5")
+        good = self._completed_case()
+        Rating._rate(good, self.ent_user.partner_id, "5")
+        with self.assertRaises(UserError):
+            Rating._rate(good, self.ent_user.partner_id, "4")
+
+    def test_staff_cannot_rate_for_the_enterprise(self):
+        case = self._completed_case()
+        with self.assertRaises(AccessError):
+            self.env["qi.case.rating"]._rate(case, self.staff_a.partner_id, "5")
+        with self.assertRaises(AccessError):
+            self.env["qi.case.rating"].with_user(self.staff_a).create(
+                {"case_id": case.id, "partner_id": self.enterprise.id, "level": "5"}
+            )
+
+    def test_rater_hidden_from_rated_staff(self):
+        case = self._completed_case()
+        rating = self.env["qi.case.rating"]._rate(case, self.ent_user.partner_id, "3")
+        self.assertEqual(rating.with_user(self.staff_a).level, "3")
+        with self.assertRaises(AccessError):
+            rating.with_user(self.staff_a).read(["partner_id"])
+        self.assertEqual(rating.with_user(self.leader).partner_id, self.ent_user.partner_id)
+
+    def test_appeal_decided_by_manager(self):
+        case = self._completed_case()
+        rating = self.env["qi.case.rating"]._rate(case, self.ent_user.partner_id, "1")
+        rating.with_user(self.staff_a).action_appeal("Rated the wrong case")
+        with self.assertRaises(AccessError):
+            rating.with_user(self.staff_a).action_decide_appeal(True)
+        rating.with_user(self.leader).action_decide_appeal(True)
+        self.assertEqual((rating.appeal_state, rating.is_current), ("upheld", False))
+
+    def test_ratings_feed_matching_and_public_page(self):
+        case = self._completed_case()
+        self.env["qi.case.rating"]._rate(case, self.ent_user.partner_id, "4")
+        scores = self.env["qi.catalogue.matcher"]._get_rating_score(self.provider)
+        self.assertEqual(scores[self.provider.id], (4.0, 1))
+        body = self.url_open("/qi/windows").text
+        self.assertIn("100%", body)
+        self.assertNotIn(self.ent_user.name, body)
+
+    def test_portal_rating_route(self):
+        case = self._completed_case()
+        self.authenticate("rating_ent", "rating_ent-pwd-1")
+        self.url_open(f"/my/qi/cases/{case.id}/rate", data={
+            "csrf_token": http.Request.csrf_token(self), "level": "5", "score_attitude": "5", "comment": "Quick",
+        })
+        # sudo: the test checks what was stored, whoever the session user is
+        rating = case.sudo().rating_ids
+        self.assertEqual((rating.level, rating.score_attitude, rating.partner_id), ("5", "5", self.ent_user.partner_id))
