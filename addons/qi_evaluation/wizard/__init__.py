@@ -1,0 +1,1 @@
+from . import qi_improvement_verify_wizard
