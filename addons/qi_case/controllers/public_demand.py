@@ -9,6 +9,7 @@ from odoo import fields, http
 from odoo.http import request
 from odoo.tools import plaintext2html
 
+from odoo.addons.qi_window.tools.flow import FLOW
 from odoo.addons.qi_window.tools.validation import is_valid_email, is_valid_phone
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9-]{16,64}$")
@@ -95,7 +96,7 @@ class QiPublicDemand(http.Controller):
                     "name": post["contact"].strip()[:200], "parent_id": partner.id, "qi_unverified": True,
                     "email": email or False, "phone": phone or False,
                 })
-                case = Case.with_context(qi_case_internal=True).create({
+                case = Case.with_context(qi_case_internal=FLOW).create({
                     "subject": post["subject"].strip()[:200],
                     "partner_id": partner.id,
                     "contact_id": contact.id,

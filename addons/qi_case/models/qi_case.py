@@ -7,6 +7,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html2plaintext
 from odoo.tools.mail import parse_contact_from_email
 
+from odoo.addons.qi_window.tools.flow import FLOW, in_flow
+
 from .qi_case_stage import FINAL_CODES
 
 _logger = logging.getLogger(__name__)
@@ -409,12 +411,12 @@ class QiCase(models.Model):
         }
 
     def write(self, vals):
-        if self._protected_fields() & vals.keys() and not (self.env.su or self.env.context.get("qi_case_internal")):
+        if self._protected_fields() & vals.keys() and not (in_flow(self.env, "qi_case_internal")):
             raise AccessError(
                 self.env._("%s are set by the service flow and cannot be written directly.",
                            ", ".join(sorted(self._protected_fields() & vals.keys())))
             )
-        self = self.with_context(qi_case_internal=True)  # the flow below sets protected fields
+        self = self.with_context(qi_case_internal=FLOW)  # the flow below sets protected fields
         if "user_id" in vals:
             self._check_handler_change(vals["user_id"])
         if "stage_id" in vals:
@@ -613,7 +615,7 @@ class QiCase(models.Model):
             if days != case.days_used:
                 changes[days].append(case.id)
         for days, ids in changes.items():
-            self.browse(ids).with_context(qi_case_internal=True).write({"days_used": days})
+            self.browse(ids).with_context(qi_case_internal=FLOW).write({"days_used": days})
 
     def _update_overdue(self, today):
         """Overdue = not accepted in time, or result not reported back by the deadline."""
@@ -629,7 +631,7 @@ class QiCase(models.Model):
             if case.is_overdue != bool(reason) or case.overdue_reason != reason:
                 changes[reason].append(case.id)
         for reason, ids in changes.items():
-            self.browse(ids).with_context(qi_case_internal=True).write(
+            self.browse(ids).with_context(qi_case_internal=FLOW).write(
                 {"is_overdue": bool(reason), "overdue_reason": reason}
             )
 
@@ -812,7 +814,7 @@ class QiCase(models.Model):
                 summary=self.env._("Deadline on %s: report the result back", self.date_deadline),
                 user_id=self.user_id.id,
             )
-            self.with_context(qi_case_internal=True).warned_deadline = self.date_deadline
+            self.with_context(qi_case_internal=FLOW).warned_deadline = self.date_deadline
         escalation_key = self.date_deadline or self.date_accept_due
         if self.is_overdue and self.escalated_deadline != escalation_key and self.window_id.leader_id:
             self.activity_schedule(
@@ -827,7 +829,7 @@ class QiCase(models.Model):
                 ),
                 user_id=self.window_id.leader_id.id,
             )
-            self.with_context(qi_case_internal=True).escalated_deadline = escalation_key
+            self.with_context(qi_case_internal=FLOW).escalated_deadline = escalation_key
 
     def _request_rating(self, reminder=False):
         """Ask the service object for its 好差评, by mail and in the portal."""
@@ -841,7 +843,7 @@ class QiCase(models.Model):
             )
             case.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_comment",
                               partner_ids=case.partner_id.ids)
-            case.with_context(qi_case_internal=True).write(
+            case.with_context(qi_case_internal=FLOW).write(
                 {"rating_requested_date": fields.Date.context_today(case)} if not reminder else {"rating_reminded": True}
             )
 

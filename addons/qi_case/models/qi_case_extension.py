@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.qi_window.tools.flow import FLOW
+
 
 class QiCaseExtension(models.Model):
     """A longer time limit, asked before the deadline and granted by the
@@ -59,7 +61,7 @@ class QiCaseExtension(models.Model):
         return extensions
 
     def write(self, vals):
-        if {"state", "decided_by_id", "date_decided"} & vals.keys() and not self.env.context.get("qi_extension_decision"):
+        if {"state", "decided_by_id", "date_decided"} & vals.keys() and self.env.context.get("qi_extension_decision") is not FLOW:
             raise AccessError(self.env._("An extension is approved or refused with its buttons, by the window's leader."))
         return super().write(vals)
 
@@ -82,8 +84,8 @@ class QiCaseExtension(models.Model):
                 raise UserError(
                     self.env._("An extension must be granted before the deadline (%s).", case.date_deadline)
                 )
-            extension.with_context(qi_extension_decision=True).write({"state": "approved", "decided_by_id": self.env.user.id, "date_decided": today})
-            case.with_context(qi_case_internal=True).extension_days += extension.days
+            extension.with_context(qi_extension_decision=FLOW).write({"state": "approved", "decided_by_id": self.env.user.id, "date_decided": today})
+            case.with_context(qi_case_internal=FLOW).extension_days += extension.days
             case.message_post_with_source(
                 "qi_case.mail_template_case_extension",
                 render_values={"extension": extension},
@@ -95,7 +97,7 @@ class QiCaseExtension(models.Model):
 
     def action_refuse(self):
         self._check_decider()
-        self.with_context(qi_extension_decision=True).write(
+        self.with_context(qi_extension_decision=FLOW).write(
             {"state": "refused", "decided_by_id": self.env.user.id, "date_decided": fields.Date.context_today(self)}
         )
         return True

@@ -101,6 +101,10 @@ class TestCaseFlow(QiCaseCommon):
         case = self._case()
         with self.assertRaises(AccessError):
             case.write({"extension_days": 30})
+        # a context flag sent by an RPC client does not open them either
+        for forged in (True, 1, "FLOW", {"qi": "flow"}):
+            with self.subTest(forged=forged), self.assertRaises(AccessError):
+                case.with_context(qi_case_internal=forged).write({"extension_days": 30})
         with self.assertRaises(AccessError):
             case.write({"is_overdue": False})
 

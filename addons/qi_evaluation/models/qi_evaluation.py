@@ -4,6 +4,8 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.qi_window.tools.flow import FLOW
+
 _logger = logging.getLogger(__name__)
 
 EVALUATION_TYPES = [
@@ -377,7 +379,7 @@ class QiEvaluation(models.Model):
 
     def _create_improvements(self, date_done):
         self.ensure_one()
-        Improvement = self.env["qi.improvement"].with_context(qi_improvement_internal=True)
+        Improvement = self.env["qi.improvement"].with_context(qi_improvement_internal=FLOW)
         findings = self.finding_ids.filtered(lambda f: not f.improvement_id)
         for finding in findings:
             improvement = Improvement.create(self._prepare_improvement_vals(finding, date_done))

@@ -3,6 +3,8 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.qi_window.tools.flow import FLOW, in_flow
+
 _logger = logging.getLogger(__name__)
 
 IMPROVEMENT_STATES = [
@@ -188,7 +190,7 @@ class QiImprovement(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        internal = self.env.su or self.env.context.get("qi_improvement_internal")
+        internal = in_flow(self.env, "qi_improvement_internal")
         today = fields.Date.context_today(self)
         for vals in vals_list:
             if not internal:
@@ -203,7 +205,7 @@ class QiImprovement(models.Model):
         return improvements
 
     def write(self, vals):
-        internal = self.env.su or self.env.context.get("qi_improvement_internal")
+        internal = in_flow(self.env, "qi_improvement_internal")
         if not internal:
             protected = self._protected_fields() & vals.keys()
             if protected:
@@ -303,7 +305,7 @@ class QiImprovement(models.Model):
         """R-8.3.3: effective closes the improvement; not effective reopens it
         with a new deadline of 15 working days from the verification."""
         self.ensure_one()
-        internal = self.with_context(qi_improvement_internal=True)
+        internal = self.with_context(qi_improvement_internal=FLOW)
         if verification.result == "effective":
             internal.write(
                 {
@@ -395,4 +397,4 @@ class QiImprovement(models.Model):
             ),
             user_id=user.id,
         )
-        self.with_context(qi_improvement_internal=True).escalated_deadline = self.date_deadline
+        self.with_context(qi_improvement_internal=FLOW).escalated_deadline = self.date_deadline

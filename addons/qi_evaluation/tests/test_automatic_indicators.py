@@ -4,6 +4,7 @@ from unittest.mock import patch
 from odoo.tests import freeze_time, new_test_user, tagged
 
 from odoo.addons.qi_evaluation.models.qi_evaluation_auto import QiEvaluationAuto
+from odoo.addons.qi_window.tools.flow import FLOW
 
 from .common import QiEvaluationCommon
 
@@ -136,7 +137,7 @@ class TestAutomaticIndicators(QiEvaluationCommon):
 
     def _seed_improvements(self):
         """2024: one closed on time, one closed late, one still open past its deadline, one cancelled."""
-        Improvement = self.env["qi.improvement"].with_context(qi_improvement_internal=True)
+        Improvement = self.env["qi.improvement"].with_context(qi_improvement_internal=FLOW)
 
         def improvement(raised, closed_on=None):
             record = Improvement.create({

@@ -95,6 +95,8 @@ class QiWindowRule(models.Model):
                 [("window_id", "=", rule.window_id.id), ("kind", "=", rule.kind), ("state", "=", "published")]
             )
             current.write({"state": "superseded", "superseded_by_id": rule.id})
+            # the partial unique index allows one published version: retire the old one first
+            current.flush_recordset(["state"])
             rule.write(
                 {
                     "state": "published",

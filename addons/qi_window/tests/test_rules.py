@@ -22,6 +22,7 @@ class TestWindowRules(QiWindowCommon):
         second = self.env["qi.window.rule"].browse(second["res_id"])
         self.assertEqual((second.version, second.state), (2, "draft"))
         second.with_user(self.leader).action_publish()
+        self.env.flush_all()  # the one-published-version index holds in the database
         self.assertEqual(first.state, "superseded")
         self.assertEqual(first.superseded_by_id, second)
         self.assertEqual(second.state, "published")

@@ -1,1 +1,1 @@
-from . import cron, validation
+from . import cron, flow, validation
