@@ -95,7 +95,7 @@ class QiCasePortal(CustomerPortal):
     def portal_my_qi_case(self, case_id, access_token=None, **kwargs):
         case_sudo = self._qi_case_check(case_id, access_token)
         values = self._prepare_portal_layout_values()
-        current = case_sudo.rating_ids.filtered("is_current")[:1]
+        current = case_sudo.qi_rating_ids.filtered("is_current")[:1]
         values.update({
             "case": case_sudo._portal_values(), "case_sudo": case_sudo, "page_name": "qi_case",
             "can_rate": case_sudo.stage_code in ("completed", "closed")

@@ -161,7 +161,7 @@ class QiCase(models.Model):
         domain=lambda self: [("res_model", "=", self._name)],
     )
     visit_count = fields.Integer(compute="_compute_visit_count")
-    rating_ids = fields.One2many("qi.case.rating", "case_id", string="Ratings")
+    qi_rating_ids = fields.One2many("qi.case.rating", "case_id", string="Ratings")
     rating_level = fields.Selection(
         selection=lambda self: self.env["qi.case.rating"]._fields["level"].selection,
         compute="_compute_rating_level", string="Satisfaction",
@@ -204,11 +204,11 @@ class QiCase(models.Model):
         for case in self:
             case.is_open = case.stage_code not in FINAL_CODES
 
-    @api.depends("rating_ids.level", "rating_ids.is_current")
+    @api.depends("qi_rating_ids.level", "qi_rating_ids.is_current")
     def _compute_rating_level(self):
         # sudo: the level of the case's own current rating, shown to whoever reads the case
         for case in self.sudo():
-            case.rating_level = case.rating_ids.filtered("is_current")[:1].level
+            case.rating_level = case.qi_rating_ids.filtered("is_current")[:1].level
 
     @api.depends("completed_on_time", "date_completed")
     def _compute_on_time_rate(self):
@@ -853,7 +853,7 @@ class QiCase(models.Model):
         due = today - timedelta(days=3)
         cases = self.search([
             ("stage_code", "in", ("completed", "closed")), ("rating_requested_date", "<=", due),
-            ("rating_reminded", "=", False), ("rating_ids", "=", False),
+            ("rating_reminded", "=", False), ("qi_rating_ids", "=", False),
         ])
         cases._request_rating(reminder=True)
         return cases

@@ -101,5 +101,5 @@ class TestCaseRating(HttpCase, QiCaseCommon):
             "csrf_token": http.Request.csrf_token(self), "level": "5", "score_attitude": "5", "comment": "Quick",
         })
         # sudo: the test checks what was stored, whoever the session user is
-        rating = case.sudo().rating_ids
+        rating = case.sudo().qi_rating_ids
         self.assertEqual((rating.level, rating.score_attitude, rating.partner_id), ("5", "5", self.ent_user.partner_id))
