@@ -1,2 +1,3 @@
 from . import portal
 from . import public_demand
+from . import public_windows

@@ -9,5 +9,6 @@ from . import qi_case_result
 from . import qi_case_rating
 from . import qi_catalogue_matcher
 from . import qi_window
+from . import qi_service_item
 from . import res_partner
 from . import qi_case_demo

@@ -2,6 +2,8 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html2plaintext
@@ -136,6 +138,15 @@ class QiCase(models.Model):
         ],
         readonly=True, copy=False,
     )
+    deadline_state = fields.Selection(
+        [
+            ("on_time", "On time"),
+            ("not_accepted", "Not accepted in time"),
+            ("not_completed", "Result late"),
+        ],
+        compute="_compute_deadline_state", store=True,
+        help="Grouped in the kanban progress bar: a boolean cannot feed one.",
+    )
     completed_on_time = fields.Boolean(readonly=True, copy=False, help="Result reported back by the deadline.")
     on_time_rate = fields.Float(
         string="On-time Rate (%)", compute="_compute_on_time_rate", store=True, aggregator="avg",
@@ -147,6 +158,11 @@ class QiCase(models.Model):
     )
     warned_deadline = fields.Date(readonly=True, copy=False)
     escalated_deadline = fields.Date(readonly=True, copy=False)
+    supervised_date = fields.Date(
+        readonly=True, copy=False,
+        help="Day the daily supervision last reached the case: a run cut short by its time box "
+        "resumes with the cases not reached yet.",
+    )
     # matching, service, results
     assignment_ids = fields.One2many("qi.case.assignment", "case_id", string="Assignments")
     assignment_count = fields.Integer(compute="_compute_assignment_count")
@@ -188,6 +204,12 @@ class QiCase(models.Model):
         "(intake_key) WHERE intake_key IS NOT NULL", "This demand was already received."
     )
     _open_deadline_idx = models.Index("(window_id, date_deadline) WHERE is_open")
+    # the list's default order and the kanban columns' order; Odoo sorts booleans as COALESCE(.., false)
+    _default_order_idx = models.Index("(priority DESC, (COALESCE(is_overdue, false)) DESC, date_deadline, id DESC)")
+    _stage_order_idx = models.Index(
+        "(stage_id, priority DESC, (COALESCE(is_overdue, false)) DESC, date_deadline, id DESC)"
+    )
+    _supervision_idx = models.Index("(supervised_date, id) WHERE is_open")
 
     # ------------------------------------------------------------------
     # defaults and computes
@@ -209,6 +231,11 @@ class QiCase(models.Model):
         # sudo: the level of the case's own current rating, shown to whoever reads the case
         for case in self.sudo():
             case.rating_level = case.qi_rating_ids.filtered("is_current")[:1].level
+
+    @api.depends("overdue_reason")
+    def _compute_deadline_state(self):
+        for case in self:
+            case.deadline_state = case.overdue_reason or "on_time"
 
     @api.depends("completed_on_time", "date_completed")
     def _compute_on_time_rate(self):
@@ -406,7 +433,7 @@ class QiCase(models.Model):
         """Set by the service flow only, never by hand or RPC."""
         return {
             "extension_days", "is_overdue", "overdue_reason", "completed_on_time", "date_completed",
-            "date_closed", "date_accepted", "days_used", "warned_deadline", "escalated_deadline",
+            "date_closed", "date_accepted", "days_used", "warned_deadline", "escalated_deadline", "supervised_date",
             "message_id_origin", "intake_key", "intake_ip_hash", "rating_requested_date", "rating_reminded",
         }
 
@@ -765,71 +792,133 @@ class QiCase(models.Model):
         return self.env["ir.config_parameter"].sudo().get_param(key, default)
 
     @api.model
-    def _cron_supervise(self, batch_size=200):
+    def _cron_supervise(self, batch_size=500):
         """Daily: refresh days used and overdue flags, warn handlers before the
         deadline and escalate overdue cases to the window leader, each once per
-        deadline. A case that fails is logged and skipped, the rest go on."""
+        deadline. A case that fails is logged and skipped, the rest go on.
+
+        Each case is marked with the day it was supervised, so a scheduled run
+        cut by its time box resumes where it stopped instead of starting over.
+        """
         from odoo.addons.qi_window.tools.cron import commit_progress
 
         today = fields.Date.context_today(self)
         warn_days = int(self._get_param("qi_case.warning_working_days", 2))
         warn_limit = self.env["qi.workday"].add_working_days(today, warn_days)
-        cases = self.search([("is_open", "=", True)], order="id")
-        commit_progress(self.env, remaining=len(cases))
+        # no tracked field is written here: skip mail.thread's tracking snapshot
+        Case = self.with_context(qi_case_internal=FLOW, mail_notrack=True)
+        case_ids = Case.search(
+            [("is_open", "=", True), "|", ("supervised_date", "=", False), ("supervised_date", "<", today)],
+            order="id",
+        ).ids
+        commit_progress(self.env, remaining=len(case_ids))
         failed = self.browse()
-        for start in range(0, len(cases), batch_size):
-            batch = cases[start : start + batch_size]
+        reminders = defaultdict(list)
+        for start in range(0, len(case_ids), batch_size):
+            batch = Case.browse(case_ids[start : start + batch_size])
             try:
                 # one savepoint per batch; a failing batch is replayed case by case
                 with self.env.cr.savepoint():
-                    batch._supervise(today, warn_limit)
+                    batch_reminders = batch._supervise(today, warn_limit)
             except Exception:
+                batch_reminders = []
                 for case in batch:
                     try:
                         with self.env.cr.savepoint():
-                            case._supervise(today, warn_limit)
+                            batch_reminders += case._supervise(today, warn_limit)
                     except Exception:
                         _logger.exception("QI supervision failed for case %s", case.name)
                         failed |= case
+            for key, case in batch_reminders:
+                reminders[key].append(case.id)
+            # failed cases too: they are retried tomorrow, not by every call of today's run
+            batch.write({"supervised_date": today})
+            # the record cache would otherwise grow with every batch of a 100k-case run
+            self.env.invalidate_all()
             if not commit_progress(self.env, len(batch)):
                 break
+        self._send_reminder_digests(reminders)
         self._remind_ratings(today)
         return failed
 
     def _supervise(self, today, warn_limit):
         self._update_clock(today)
         self._update_overdue(today)
-        for case in self:
-            case._supervise_reminders(today, warn_limit)
+        return self._supervise_reminders(today, warn_limit)
 
     def _supervise_reminders(self, today, warn_limit):
-        self.ensure_one()
-        if (
-            self.user_id and self.date_deadline and self.stage_code != "new"
-            and today <= self.date_deadline <= warn_limit and self.warned_deadline != self.date_deadline
-        ):
-            self.activity_schedule(
-                "qi_case.mail_activity_type_case_deadline",
-                date_deadline=self.date_deadline,
-                summary=self.env._("Deadline on %s: report the result back", self.date_deadline),
-                user_id=self.user_id.id,
-            )
-            self.with_context(qi_case_internal=FLOW).warned_deadline = self.date_deadline
-        escalation_key = self.date_deadline or self.date_accept_due
-        if self.is_overdue and self.escalated_deadline != escalation_key and self.window_id.leader_id:
-            self.activity_schedule(
-                "qi_case.mail_activity_type_case_escalation",
-                date_deadline=today,
-                summary=self.env._(
-                    "Overdue: %(case)s (%(reason)s)",
-                    case=self.name,
-                    reason=dict(self._fields["overdue_reason"]._description_selection(self.env)).get(
-                        self.overdue_reason, ""
-                    ),
+        """Warn the handler before the deadline and escalate an overdue case to
+        the window leader, each once per deadline. The activities of the batch
+        are created at once and without the per-activity e-mail: each recipient
+        gets one digest per window (``_send_reminder_digests``).
+
+        Returns ``[((window, user, kind), case)]`` for that digest."""
+        to_warn = self.filtered(
+            lambda c: c.user_id and c.date_deadline and c.stage_code != "new"
+            and today <= c.date_deadline <= warn_limit and c.warned_deadline != c.date_deadline
+        )
+        to_escalate = self.filtered(
+            lambda c: c.is_overdue and c.window_id.leader_id
+            and c.escalated_deadline != (c.date_deadline or c.date_accept_due)
+        )
+        if not (to_warn or to_escalate):
+            return []
+        model_id = self.env["ir.model"]._get_id(self._name)
+        warn_type = self.env.ref("qi_case.mail_activity_type_case_deadline")
+        escalation_type = self.env.ref("qi_case.mail_activity_type_case_escalation")
+        reasons = dict(self._fields["overdue_reason"]._description_selection(self.env))
+        vals_list, reminders = [], []
+        for case in to_warn:
+            vals_list.append({
+                "res_model_id": model_id,
+                "res_id": case.id,
+                "activity_type_id": warn_type.id,
+                "date_deadline": case.date_deadline,
+                "summary": self.env._("Deadline on %s: report the result back", case.date_deadline),
+                "user_id": case.user_id.id,
+            })
+            reminders.append(((case.window_id.id, case.user_id.id, "warning"), case))
+        for case in to_escalate:
+            vals_list.append({
+                "res_model_id": model_id,
+                "res_id": case.id,
+                "activity_type_id": escalation_type.id,
+                "date_deadline": today,
+                "summary": self.env._(
+                    "Overdue: %(case)s (%(reason)s)", case=case.name, reason=reasons.get(case.overdue_reason, "")
                 ),
-                user_id=self.window_id.leader_id.id,
+                "user_id": case.window_id.leader_id.id,
+            })
+            reminders.append(((case.window_id.id, case.window_id.leader_id.id, "escalation"), case))
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+        for deadline, cases in to_warn.grouped("date_deadline").items():
+            cases.write({"warned_deadline": deadline})
+        for key, cases in to_escalate.grouped(lambda c: c.date_deadline or c.date_accept_due).items():
+            cases.write({"escalated_deadline": key})
+        return reminders
+
+    @api.model
+    def _send_reminder_digests(self, reminders):
+        """One message per window and recipient for the day's new warnings and escalations."""
+        for (window_id, user_id, kind), case_ids in reminders.items():
+            window = self.env["qi.window"].browse(window_id)
+            user = self.env["res.users"].browse(user_id)
+            cases = self.browse(case_ids)
+            if kind == "warning":
+                subject = self.env._("%(count)s case(s) of %(window)s are due soon", count=len(cases), window=window.name)
+            else:
+                subject = self.env._("%(count)s case(s) of %(window)s are overdue", count=len(cases), window=window.name)
+            lines = Markup("").join(
+                Markup("<li><a href='/odoo/qi.case/%s'>%s</a> %s</li>") % (case.id, case.name, case.subject)
+                for case in cases
             )
-            self.with_context(qi_case_internal=FLOW).escalated_deadline = escalation_key
+            window.message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=subject,
+                body=Markup("<p>%s</p><ul>%s</ul>") % (subject, lines),
+                subtype_xmlid="mail.mt_note",
+                email_layout_xmlid="mail.mail_notification_light",
+            )
 
     def _request_rating(self, reminder=False):
         """Ask the service object for its 好差评, by mail and in the portal."""

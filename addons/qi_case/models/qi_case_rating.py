@@ -1,5 +1,8 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 LEVELS = [
@@ -10,6 +13,11 @@ LEVELS = [
     ("1", "Very Dissatisfied (非常不满意)"),
 ]
 BAD_LEVELS = ("1", "2")
+# levels that count as satisfied in the public satisfaction rate (好评)
+SATISFIED_LEVELS = ("3", "4", "5")
+# below this many ratings the public page shows no rate (one rating would read
+# as 0 % or 100 %); ir.config_parameter qi_case.public_satisfaction_min_ratings
+MIN_PUBLIC_RATINGS = 3
 SUB_SCORES = ("score_efficiency", "score_competence", "score_attitude")
 
 
@@ -58,7 +66,7 @@ class QiCaseRating(models.Model):
         for rating in self:
             rating.level_value = int(rating.level or 0)
             rating.is_bad = rating.level in BAD_LEVELS
-            rating.is_satisfied = rating.level in ("3", "4", "5")
+            rating.is_satisfied = rating.level in SATISFIED_LEVELS
 
     @api.model
     def _rate(self, case, partner, level, comment=None, **sub_scores):
@@ -145,6 +153,46 @@ class QiCaseRating(models.Model):
 
     def action_appeal_reject(self):
         return self.action_decide_appeal(False)
+
+    @api.model
+    def _get_valid_domain(self):
+        """The ratings that count: the current one of each case, not set aside
+        on appeal (upholding an appeal also clears ``is_current``; both are
+        checked so that the rule reads in one place)."""
+        return Domain("is_current", "=", True) & Domain("appeal_state", "!=", "upheld")
+
+    @api.model
+    def _get_public_min_ratings(self):
+        # sudo: a display threshold, readable by anyone through the public page
+        param = self.env["ir.config_parameter"].sudo().get_param("qi_case.public_satisfaction_min_ratings")
+        try:
+            return max(int(param), 1)
+        except (TypeError, ValueError):
+            return MIN_PUBLIC_RATINGS
+
+    @api.model
+    def _get_public_satisfaction(self, groupby, domain):
+        """Satisfaction per value of ``groupby`` over the valid ratings matching
+        ``domain``, in one grouped query whatever the number of groups.
+
+        ``groupby`` is a many2one of the rating (``window_id``) or a path to
+        a many2many (``case_id.item_ids``: a rating counts for each item of its
+        case). Returns ``{id: {"rate": int or None, "count": int}}``, ``rate``
+        being the rounded share of satisfied ratings in percent, None while
+        fewer than the minimum number of ratings were given. Only counts leave
+        this method: it is meant for the public page.
+        """
+        rows = self._read_group(Domain(domain) & self._get_valid_domain(), [groupby, "is_satisfied"], ["__count"])
+        totals = defaultdict(lambda: [0, 0])
+        for record, satisfied, count in rows:
+            if record:
+                totals[record.id][0] += count if satisfied else 0
+                totals[record.id][1] += count
+        minimum = self._get_public_min_ratings()
+        return {
+            record_id: {"rate": round(100.0 * satisfied / total) if total >= minimum else None, "count": total}
+            for record_id, (satisfied, total) in totals.items()
+        }
 
     @api.model
     def _get_scores(self, field, records):

@@ -28,18 +28,12 @@ class QiWindow(models.Model):
     def _get_public_values(self):
         """Add each window's satisfaction (好差评), without any name."""
         result = super()._get_public_values()
-        # sudo: only counts of current ratings per window leave this method
-        rows = self.env["qi.case.rating"].sudo()._read_group(
-            [("window_id", "in", self.ids), ("is_current", "=", True)], ["window_id", "is_satisfied"], ["__count"]
+        # sudo: only counts and rates of the valid ratings per window leave here
+        satisfaction = self.env["qi.case.rating"].sudo()._get_public_satisfaction(
+            "window_id", [("window_id", "in", self.ids)]
         )
-        totals = {}
-        for window, satisfied, count in rows:
-            entry = totals.setdefault(window.id, [0, 0])
-            entry[0] += count if satisfied else 0
-            entry[1] += count
         for values in result:
-            satisfied, total = totals.get(values["id"], (0, 0))
-            values["satisfaction"] = {"rate": round(100.0 * satisfied / total) if total else None, "count": total}
+            values["satisfaction"] = satisfaction.get(values["id"], {"rate": None, "count": 0})
         return result
 
     def _alias_get_creation_values(self):

@@ -7,3 +7,4 @@ from . import test_case_performance
 from . import test_case_portal
 from . import test_public_demand
 from . import test_case_rating
+from . import test_public_satisfaction

@@ -1,6 +1,6 @@
 from datetime import date
 
-from odoo import http
+from odoo import Command, http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
@@ -17,13 +17,16 @@ class TestCaseRating(HttpCase, QiCaseCommon):
         cls.ent_user = new_test_user(cls.env, "rating_ent", groups="base.group_portal", password="rating_ent-pwd-1")
         cls.ent_user.partner_id.parent_id = cls.enterprise
 
-    def _completed_case(self):
+    def _completed_case(self, expert=None):
         case = self._case(user_id=self.staff_a.id)
         case.action_accept()
-        assignment = self.env["qi.case.assignment"].create({"case_id": case.id, "provider_id": self.provider.id})
-        assignment.action_accept()
+        Assignment = self.env["qi.case.assignment"]
+        assignments = Assignment.create({"case_id": case.id, "provider_id": self.provider.id})
+        if expert:
+            assignments |= Assignment.create({"case_id": case.id, "expert_id": expert.id})
+        assignments.action_accept()
         case.action_start_service()
-        assignment.action_deliver()
+        assignments.action_deliver()
         case.action_complete()
         return case
 
@@ -85,14 +88,35 @@ class TestCaseRating(HttpCase, QiCaseCommon):
         rating.with_user(self.leader).action_decide_appeal(True)
         self.assertEqual((rating.appeal_state, rating.is_current), ("upheld", False))
 
-    def test_ratings_feed_matching_and_public_page(self):
-        case = self._completed_case()
-        self.env["qi.case.rating"]._rate(case, self.ent_user.partner_id, "4")
-        scores = self.env["qi.catalogue.matcher"]._get_rating_score(self.provider)
-        self.assertEqual(scores[self.provider.id], (4.0, 1))
-        body = self.url_open("/qi/windows").text
-        self.assertIn("100%", body)
-        self.assertNotIn(self.ent_user.name, body)
+    def test_ratings_feed_matching(self):
+        """The ratings of a case score the provider and the expert who delivered
+        it, and rank them in the matching; a rating set aside on appeal does not."""
+        person = self.env["res.partner"].create({"name": "Rated Expert Person"})
+        expert = self.env["qi.expert"].create({"partner_id": person.id, "item_ids": [Command.set(self.item_15.ids)]})
+        self.provider.qi_item_ids = [Command.link(self.item_15.id)]
+        Matcher = self.env["qi.catalogue.matcher"]
+        case = self._completed_case(expert=expert)
+        rating = self.env["qi.case.rating"]._rate(case, self.ent_user.partner_id, "4")
+        self.assertEqual(Matcher._get_rating_score(self.provider), {self.provider.id: (4.0, 1)})
+        self.assertEqual(Matcher._get_rating_score(expert), {expert.id: (4.0, 1)})
+
+        def rating_reasons(result):
+            return {
+                entry["record"]: [r for r in entry["reasons"] if r["text"].startswith("Rated ")]
+                for entry in result["providers"] + result["experts"]
+            }
+
+        reasons = rating_reasons(Matcher.match(self.item_15, partner=self.enterprise, window=self.window_a))
+        expected = [{"text": "Rated 4.0/5 by 1 service objects", "points": 7.5}]
+        self.assertEqual(reasons[self.provider], expected)
+        self.assertEqual(reasons[expert], expected)
+
+        rating.with_user(self.staff_a).action_appeal("Rated the wrong case")
+        rating.with_user(self.leader).action_appeal_uphold()
+        self.assertEqual(Matcher._get_rating_score(self.provider | expert.partner_id), {})
+        self.assertEqual(Matcher._get_rating_score(expert), {})
+        reasons = rating_reasons(Matcher.match(self.item_15, partner=self.enterprise, window=self.window_a))
+        self.assertEqual((reasons[self.provider], reasons[expert]), ([], []))
 
     def test_portal_rating_route(self):
         case = self._completed_case()

@@ -1,8 +1,10 @@
+from datetime import date, datetime
 from unittest.mock import patch
 
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.qi_case.models.qi_case import QiCase
+from odoo.addons.qi_window.tools.flow import FLOW
 
 from .common import QiCaseCommon
 
@@ -82,3 +84,75 @@ class TestCaseSupervision(QiCaseCommon):
         self.assertFalse(case.completed_on_time)
         self.assertTrue(case.is_overdue)
         self.assertEqual(case.days_used, 17)
+
+    def test_run_cut_by_its_time_box_resumes_where_it_stopped(self):
+        """A scheduled run stops when its time is up; the next call goes on with
+        the cases not reached yet instead of starting again from the first."""
+        cases = self.env["qi.case"]
+        with freeze_time("2026-09-26 09:00:00"):
+            for subject in ("First", "Second", "Third"):
+                cases |= self._case(user_id=self.staff_a.id, subject=subject)
+            cases.action_accept()
+        # the demo cases are supervised already today: the batches are ours
+        self.env["qi.case"].search([("is_open", "=", True), ("id", "not in", cases.ids)]).with_context(
+            qi_case_internal=FLOW
+        ).write({"supervised_date": date(2026, 10, 23)})
+        calls = []
+
+        def out_of_time(env, processed=0, remaining=None):
+            calls.append((processed, remaining))
+            return 0.0
+
+        with freeze_time("2026-10-23 09:00:00"), \
+                patch("odoo.addons.qi_window.tools.cron.commit_progress", out_of_time):
+            self.env["qi.case"]._cron_supervise(batch_size=1)
+            self.assertEqual(cases.mapped("is_overdue"), [True, False, False])
+            self.env["qi.case"]._cron_supervise(batch_size=1)
+            self.assertEqual(cases.mapped("is_overdue"), [True, True, False])
+            self.env["qi.case"]._cron_supervise(batch_size=1)
+            self.assertTrue(all(cases.mapped("is_overdue")))
+            self.assertEqual(set(cases.mapped("supervised_date")), {date(2026, 10, 23)})
+            # the day is done: a fourth call finds nothing left
+            self.env["qi.case"]._cron_supervise(batch_size=1)
+        # each call announces what is left of the day, then does one batch
+        self.assertEqual(calls, [(0, 3), (1, None), (0, 2), (1, None), (0, 1), (1, None), (0, 0)])
+        escalations = cases.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("qi_case.mail_activity_type_case_escalation")
+        )
+        self.assertEqual(len(escalations), 3, "each case escalated once")
+
+    def test_leader_gets_one_digest_not_one_mail_per_case(self):
+        with freeze_time("2026-09-26 09:00:00"):
+            cases = self._case(user_id=self.staff_a.id, subject="Late one") | self._case(
+                user_id=self.staff_a.id, subject="Late two"
+            )
+            cases.action_accept()
+        Message = self.env["mail.message"]
+        before = Message.search([("partner_ids", "in", self.leader.partner_id.ids)])
+        with freeze_time("2026-10-23 09:00:00"):
+            self.env["qi.case"]._cron_supervise()
+        escalations = cases.activity_ids.filtered(lambda a: a.user_id == self.leader)
+        self.assertEqual(len(escalations), 2)
+        received = Message.search([("partner_ids", "in", self.leader.partner_id.ids)]) - before
+        self.assertEqual(len(received), 1, "one digest for the window, not one mail per escalated case")
+        self.assertEqual((received.model, received.res_id), ("qi.window", self.window_a.id))
+        self.assertIn("Late one", received.body)
+        self.assertIn("Late two", received.body)
+        self.assertIn(cases[0].name, received.body)
+
+    def test_kanban_progress_bar_counts_overdue_cases(self):
+        with freeze_time("2026-09-26 09:00:00"):
+            late = self._case(user_id=self.staff_a.id)
+            late.action_accept()
+            self._case(user_id=self.staff_a.id, subject="Fine",
+                       date_received=datetime(2026, 10, 20, 2, 0)).action_accept()
+        with freeze_time("2026-10-23 09:00:00"):
+            self.env["qi.case"]._cron_supervise()
+        bars = self.env["qi.case"].with_user(self.staff_a).read_progress_bar(
+            [("window_id", "=", self.window_a.id)], "stage_id",
+            {"field": "deadline_state", "colors": {"on_time": "success", "not_accepted": "warning",
+                                                   "not_completed": "danger"}},
+        )
+        accepted = bars[str(late.stage_id.id)] if str(late.stage_id.id) in bars else bars[late.stage_id.id]
+        self.assertEqual(accepted["not_completed"], 1)
+        self.assertEqual(accepted["on_time"], 1)

@@ -204,7 +204,7 @@ class QiEvaluationAuto(models.AbstractModel):
         brings ratings overrides this method and returns::
 
             {"rated": int,              # ratings given in the period
-             "satisfied": int,          # of which satisfied or very satisfied
+             "satisfied": int,          # of which 好评 (basically satisfied or better)
              "bad": int,                # bad reviews (dissatisfied, very dissatisfied)
              "bad_fixed_on_time": int}  # bad reviews called back and fixed in time
 
@@ -214,7 +214,7 @@ class QiEvaluationAuto(models.AbstractModel):
         # sudo: evaluators see the window's figures; only counts leave this method
         ratings = self.env["qi.case.rating"].sudo().search_fetch(
             [("window_id", "=", window.id), ("is_current", "=", True), ("date", ">=", start), ("date", "<", end)],
-            ["level", "is_bad", "callback_due", "callback_done", "fix_due", "fix_done"],
+            ["level", "is_satisfied", "is_bad", "callback_due", "callback_done", "fix_due", "fix_done"],
         )
         if not ratings:
             return None
@@ -225,7 +225,8 @@ class QiEvaluationAuto(models.AbstractModel):
         bad = ratings.filtered("is_bad")
         return {
             "rated": len(ratings),
-            "satisfied": len(ratings.filtered(lambda r: r.level in ("4", "5"))),
+            # 好评 = very satisfied, satisfied, basically satisfied: the rating model's one definition
+            "satisfied": len(ratings.filtered("is_satisfied")),
             "bad": len(bad),
             "bad_fixed_on_time": len(bad.filtered(
                 lambda r: in_time(r.callback_done, r.callback_due) and in_time(r.fix_done, r.fix_due)

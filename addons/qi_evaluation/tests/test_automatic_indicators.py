@@ -270,6 +270,7 @@ class TestAutomaticIndicators(QiEvaluationCommon):
             evaluation = self._evaluation(window=self.window, date_from="2025-01-01", date_to="2025-06-30")
             evaluation.action_start()
         satisfaction = self._line(evaluation, "B6.6")
-        self.assertEqual((satisfaction.auto_count, satisfaction.auto_total, satisfaction.auto_rate), (2, 4, 50.0))
+        # 好评 counts the three upper levels (basically satisfied too), as the public page does
+        self.assertEqual((satisfaction.auto_count, satisfaction.auto_total, satisfaction.auto_rate), (3, 4, 75.0))
         bad = self._line(evaluation, "B6.7")
         self.assertEqual((bad.auto_count, bad.auto_total), (1, 1))
