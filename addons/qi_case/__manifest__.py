@@ -24,7 +24,12 @@
         "views/qi_case_menus.xml",
         "views/qi_case_portal_templates.xml",
         "views/qi_case_public_templates.xml",
+        "report/qi_case_report.xml",
+        "report/qi_case_report_templates.xml",
     ],
     "demo": ["demo/qi_case_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["qi_case/static/tests/tours/**/*"],
+    },
     "installable": True,
 }

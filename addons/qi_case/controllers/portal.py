@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
-from odoo.tools import plaintext2html
+from odoo.tools import plaintext2html, str2bool
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -73,31 +73,67 @@ class QiCasePortal(CustomerPortal):
         )
         cases = Case.search(domain, order=bar["sortings"][sortby]["order"], limit=self._items_per_page,
                             offset=pager["offset"])
-        # sudo: these cases were just found with the visitor's own rights; the
-        # rows only hold the whitelisted values of _portal_values()
-        rows = [case._portal_values() for case in cases.sudo()]
         values = self._prepare_portal_layout_values()
         values.update({
-            "cases": rows, "page_name": "qi_cases", "pager": pager, "default_url": "/my/qi/cases",
+            "cases": self._qi_case_rows(cases), "page_name": "qi_cases", "pager": pager, "default_url": "/my/qi/cases",
             "searchbar_sortings": bar["sortings"], "sortby": sortby,
             "searchbar_filters": bar["filters"], "filterby": filterby, "search": search or "",
             "search_in": "all", "searchbar_inputs": {},
         })
         return request.render("qi_case.portal_my_qi_cases", values)
 
+    def _qi_case_rows(self, cases):
+        """The list columns of the visitor's cases, read in a few batched queries
+        whatever the page size (no per-row reads, no items)."""
+        # sudo: these cases were just found with the visitor's own rights; the
+        # rows hold a subset of the whitelisted values of _portal_values()
+        cases_sudo = cases.sudo()
+        cases_sudo.fetch(["name", "subject", "window_id", "stage_id", "is_open", "date_deadline"])
+        return [{
+            "id": case.id,
+            "name": case.name,
+            "subject": case.subject,
+            "window": case.window_id.name,
+            "stage": case.stage_id.name,
+            "is_open": case.is_open,
+            "date_deadline": case.date_deadline,
+            "access_url": case.access_url,
+        } for case in cases_sudo]
+
     def _qi_case_check(self, case_id, access_token=None):
+        """The case, sudoed, if the visitor may read it or holds its token;
+        a foreign and a missing case are the same 404."""
         try:
             return self._document_check_access("qi.case", case_id, access_token)
         except (AccessError, MissingError):
             raise request.not_found() from None
+
+    def _qi_case_attachments(self, case_sudo):
+        """The files the portal offers for a case: those of the messages its
+        chatter shows (materials, e-mails, replies; never internal notes nor files
+        only attached in the back office) and the files of its results."""
+        # sudo: the case was checked for this visitor; only its own public messages are searched
+        messages = request.env["mail.message"].sudo().search([
+            ("model", "=", "qi.case"), ("res_id", "=", case_sudo.id), ("attachment_ids", "!=", False),
+            ("message_type", "in", ("comment", "email")), ("is_internal", "=", False),
+            "|", ("subtype_id", "=", False), ("subtype_id.internal", "=", False),
+        ])
+        attachments = messages.attachment_ids.filtered(lambda a: (a.res_model, a.res_id) == ("qi.case", case_sudo.id))
+        return (attachments | case_sudo.result_ids.attachment_ids).sorted("id")
 
     @http.route("/my/qi/cases/<int:case_id>", type="http", auth="public", website=True)
     def portal_my_qi_case(self, case_id, access_token=None, **kwargs):
         case_sudo = self._qi_case_check(case_id, access_token)
         values = self._prepare_portal_layout_values()
         current = case_sudo.qi_rating_ids.filtered("is_current")[:1]
+        # links opened with a token keep it, so that a visitor without account can follow them
+        token = {"access_token": access_token} if access_token else {}
+        token_query = f"?{urlencode(token)}" if token else ""
         values.update({
             "case": case_sudo._portal_values(), "case_sudo": case_sudo, "page_name": "qi_case",
+            "attachments": self._qi_case_attachments(case_sudo), "token_query": token_query,
+            "report_url": f"/my/qi/cases/{case_sudo.id}/report{token_query}",
+            "report_download_url": f"/my/qi/cases/{case_sudo.id}/report?{urlencode({**token, 'download': 1})}",
             "can_rate": case_sudo.stage_code in ("completed", "closed")
             and (not current or (current.is_bad and not current.rerated_from_id)),
             "current_rating": current and dict(current._fields["level"]._description_selection(request.env))[current.level],
@@ -108,10 +144,35 @@ class QiCasePortal(CustomerPortal):
         values = self._get_page_view_values(case_sudo, access_token, values, "my_qi_cases_history", False, **kwargs)
         return request.render("qi_case.portal_my_qi_case", values)
 
+    @http.route("/my/qi/cases/<int:case_id>/attachments/<int:attachment_id>", type="http", auth="public",
+                website=True, readonly=True)
+    def portal_qi_case_attachment(self, case_id, attachment_id, access_token=None, download=False, **kwargs):
+        """A file of the case, as listed on its page: the case is checked first,
+        then the file must be one of the files the page lists."""
+        case_sudo = self._qi_case_check(case_id, access_token)
+        attachment_sudo = self._qi_case_attachments(case_sudo).filtered(lambda a: a.id == attachment_id)
+        if not attachment_sudo:
+            raise request.not_found()
+        stream = request.env["ir.binary"]._get_stream_from(attachment_sudo, "raw")
+        return stream.get_response(as_attachment=str2bool(download, default=False))
+
+    @http.route("/my/qi/cases/<int:case_id>/report", type="http", auth="public", website=True)
+    def portal_qi_case_report(self, case_id, access_token=None, report_type="pdf", download=False, **kwargs):
+        """The case summary (number, items, time limits, handler, results)."""
+        case_sudo = self._qi_case_check(case_id, access_token)
+        if report_type not in ("pdf", "html"):
+            raise request.not_found()
+        return self._show_report(
+            case_sudo, report_type, "qi_case.action_report_qi_case_summary", download=str2bool(download, default=False)
+        )
+
     @http.route("/my/qi/cases/<int:case_id>/materials", type="http", auth="user", methods=["POST"], website=True)
     def portal_qi_case_materials(self, case_id, **post):
         """补正: the enterprise sends the missing materials; the clock restarts."""
         case_sudo = self._qi_case_check(case_id)
+        if not case_sudo.is_open:
+            error = request.env._("This case is finished: it takes no more materials.")
+            return request.redirect(f"/my/qi/cases/{case_sudo.id}?{urlencode({'error': error})}")
         files = request.httprequest.files.getlist("attachments")
         attachments = self._qi_store_uploads(case_sudo, files)
         if case_sudo.materials_state == "incomplete" and attachments:
@@ -192,27 +253,20 @@ class QiCasePortal(CustomerPortal):
     def _qi_store_uploads(self, case_sudo, files):
         if self._qi_check_uploads(files):
             raise UserError(request.env._("This file cannot be uploaded."))
-        Attachment = request.env["ir.attachment"]
-        created = Attachment
-        for upload in files:
-            if not upload.filename:
-                continue
-            # sudo: the case was checked for this visitor; the file is attached to it only
-            created |= Attachment.sudo().create({
-                "name": upload.filename,
-                "datas": base64.b64encode(upload.read()),
-                "res_model": "qi.case",
-                "res_id": case_sudo.id,
-            })
-        if created:
-            case_sudo.message_post(
-                body=request.env._("Materials sent through the portal."),
-                attachment_ids=created.ids,
-                author_id=request.env.user.partner_id.id,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
-        return created
+        uploads = [(upload.filename, upload.read()) for upload in files if upload.filename]
+        if not uploads:
+            return request.env["ir.attachment"]
+        # the case was checked for this visitor; message_post creates the files on
+        # it and links them to the message, so the chatter and the case page list
+        # them (a portal user's existing attachments would not be linked)
+        message = case_sudo.message_post(
+            body=request.env._("Materials sent through the portal."),
+            attachments=uploads,
+            author_id=request.env.user.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        return message.attachment_ids
 
     def _qi_sub_scores(self):
         efficiency = request.env._("Efficiency")
@@ -264,12 +318,22 @@ class QiCasePortal(CustomerPortal):
         # methods write fields the portal cannot write directly
         return assignment.sudo()
 
+    def _qi_assignment_notes(self, assignment_sudo):
+        """The discussion a provider sees: public comments and the notes of its
+        own people, never the window's internal notes."""
+        own = request.env.user.partner_id.commercial_partner_id
+        return assignment_sudo.message_ids.filtered(
+            lambda m: m.message_type == "comment"
+            and (not (m.is_internal or m.subtype_id.internal) or m.author_id.commercial_partner_id == own)
+        )
+
     @http.route("/my/qi/assignments/<int:assignment_id>", type="http", auth="user", website=True)
     def portal_my_qi_assignment(self, assignment_id, **kwargs):
         assignment_sudo = self._qi_assignment_check(assignment_id)
         values = self._prepare_portal_layout_values()
         values.update({
             "assignment": assignment_sudo,
+            "notes": self._qi_assignment_notes(assignment_sudo),
             "case": assignment_sudo.case_id._portal_values(provider=True),
             "page_name": "qi_assignment",
             "error": kwargs.get("error"),

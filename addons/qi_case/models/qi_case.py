@@ -143,8 +143,9 @@ class QiCase(models.Model):
             ("not_accepted", "Not accepted in time"),
             ("not_completed", "Result late"),
         ],
+        # a selection, not the overdue boolean: the kanban progress bar groups it
         compute="_compute_deadline_state", store=True,
-        help="Grouped in the kanban progress bar: a boolean cannot feed one.",
+        help="Whether the case keeps its time limits: on time, not accepted in time, or result late.",
     )
     completed_on_time = fields.Boolean(readonly=True, copy=False, help="Result reported back by the deadline.")
     on_time_rate = fields.Float(
@@ -347,6 +348,21 @@ class QiCase(models.Model):
     # ------------------------------------------------------------------
     # portal (R-5.2.1, R-7.3.1)
     # ------------------------------------------------------------------
+    def _get_report_base_filename(self):
+        # portal downloads of the case summary are named after the case number
+        self.ensure_one()
+        return self.name
+
+    @api.model
+    def _get_thread_with_access(self, thread_id, **kwargs):
+        # A token or signed link for a missing case is refused like one for a
+        # foreign case: portal's fallback would read the token of the missing
+        # record and answer MissingError, telling which ids exist.
+        # sudo: existence only, nothing of the record is read
+        if not self.browse(thread_id).sudo().exists():
+            return self.browse()
+        return super()._get_thread_with_access(thread_id, **kwargs)
+
     @api.model
     def _portal_readable_fields(self):
         """The only fields of a case a portal user may read through the ORM."""

@@ -5,6 +5,8 @@ from . import test_case_supervision
 from . import test_case_access
 from . import test_case_performance
 from . import test_case_portal
+from . import test_portal_queries
 from . import test_public_demand
 from . import test_case_rating
 from . import test_public_satisfaction
+from . import test_tours
