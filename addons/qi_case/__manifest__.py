@@ -21,6 +21,7 @@
         "views/qi_case_extension_views.xml",
         "views/qi_case_rating_views.xml",
         "views/qi_window_views.xml",
+        "views/qi_case_statistics_views.xml",
         "views/qi_case_menus.xml",
         "views/qi_case_portal_templates.xml",
         "views/qi_case_public_templates.xml",

@@ -12,3 +12,4 @@ from . import qi_window
 from . import qi_service_item
 from . import res_partner
 from . import qi_case_demo
+from . import qi_case_statistics
