@@ -43,6 +43,13 @@ class QiCaseCommon(TransactionCase):
             "email": "lab@metrology.example.cn",
         })
 
+    @classmethod
+    def _portal_user(cls, login, company):
+        """A portal user of ``company`` (enterprise or provider); password = login + "-pwd-123"."""
+        user = new_test_user(cls.env, login, groups="base.group_portal", password=login + "-pwd-123")
+        user.partner_id.parent_id = company
+        return user
+
     @staticmethod
     def _uscc(base17):
         from stdnum.cn import uscc

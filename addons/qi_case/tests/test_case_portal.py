@@ -1,7 +1,7 @@
 
 from odoo import http
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from .common import QiCaseCommon
@@ -27,15 +27,10 @@ class TestCasePortal(HttpCase, QiCaseCommon):
             "qi_uscc": cls._uscc("91130300MA07TQ002"),
         })
 
-        def portal(login, company):
-            user = new_test_user(cls.env, login, groups="base.group_portal", password=login + "-pwd-123")
-            user.partner_id.parent_id = company
-            return user
-
-        cls.user_a = portal("portal_ent_a", cls.enterprise)
-        cls.user_b = portal("portal_ent_b", cls.enterprise_b)
-        cls.user_p = portal("portal_prov_p", cls.provider)
-        cls.user_q = portal("portal_prov_q", cls.provider_q)
+        cls.user_a = cls._portal_user("portal_ent_a", cls.enterprise)
+        cls.user_b = cls._portal_user("portal_ent_b", cls.enterprise_b)
+        cls.user_p = cls._portal_user("portal_prov_p", cls.provider)
+        cls.user_q = cls._portal_user("portal_prov_q", cls.provider_q)
         Case = cls.env["qi.case"]
         cls.case_a = Case.create({
             "subject": "Own Secret Gauges", "partner_id": cls.enterprise.id, "window_id": cls.window_a.id,

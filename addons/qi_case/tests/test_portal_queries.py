@@ -1,6 +1,6 @@
 import re
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import QiCaseCommon
 
@@ -16,13 +16,8 @@ class TestPortalQueries(HttpCase, QiCaseCommon):
     def setUpClass(cls):
         super().setUpClass()
 
-        def portal(login, company):
-            user = new_test_user(cls.env, login, groups="base.group_portal", password=login + "-pwd-123")
-            user.partner_id.parent_id = company
-            return user
-
-        cls.user_ent = portal("query_ent", cls.enterprise)
-        cls.user_prov = portal("query_prov", cls.provider)
+        cls.user_ent = cls._portal_user("query_ent", cls.enterprise)
+        cls.user_prov = cls._portal_user("query_prov", cls.provider)
 
     def _make_cases(self, count):
         """`count` cases of the enterprise, each with an assignment to the provider,
