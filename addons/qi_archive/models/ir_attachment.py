@@ -67,7 +67,7 @@ class IrAttachment(models.Model):
         return self.db_datas or b""
 
     def _qi_archive_internal(self):
-        return bool(self.env.su and self.env.context.get("qi_archive_internal"))
+        return self.env[ARCHIVE_MODEL]._qi_internal()
 
     # ------------------------------------------------------------------
     # access

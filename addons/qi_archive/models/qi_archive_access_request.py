@@ -141,8 +141,12 @@ class QiArchiveAccessRequest(models.Model):
     # CRUD
     # ------------------------------------------------------------------
     def _protected_fields(self):
-        """Set by the decision flow only, never by hand or RPC."""
-        return {"state", "approver_id", "date_decided", "date_start", "date_expiry", "decision_note", "requester_id", "name"}
+        """Set by the decision flow only, never by hand or RPC; the window (and
+        so the leader who decides) always follows the records."""
+        return {
+            "state", "approver_id", "date_decided", "date_start", "date_expiry", "decision_note", "requester_id",
+            "name", "window_id", "leader_id", "company_id", "requester_is_portal",
+        }
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -181,7 +185,8 @@ class QiArchiveAccessRequest(models.Model):
         return super().write(vals)
 
     def unlink(self):
-        if self.filtered(lambda r: r.state not in ("draft", "cancelled")) and not self.env.su:
+        # a grant, even cancelled since, is the evidence of an authorisation (R-9.b)
+        if self.filtered(lambda r: r.state not in ("draft", "cancelled") or r.approver_id) and not self.env.su:
             raise UserError(self.env._("Submitted and decided requests are kept as evidence; cancel it instead."))
         return super().unlink()
 
@@ -189,30 +194,30 @@ class QiArchiveAccessRequest(models.Model):
     # grants
     # ------------------------------------------------------------------
     @api.model
-    def _qi_active_grants(self, records, user=None):
+    def _qi_active_grants(self, records=None, user=None):
         """{record id: request} of the grants active now for ``user`` (the
-        current user by default) on ``records``. A disposed record has no
-        content; a portal user is never granted a trade secret."""
+        current user by default) on ``records`` (None: on every record). A
+        disposed record has no content; a portal user is never granted a trade
+        secret."""
         user = user or self.env.user
-        if not records:
+        if records is not None and not records:
             return {}
         now = fields.Datetime.now()
+        domain = [
+            ("requester_id", "=", user.id),
+            ("state", "=", "approved"),
+            ("date_start", "<=", now),
+            ("date_expiry", ">", now),
+        ]
+        if records is not None:
+            domain.append(("record_ids", "in", records.ids))
         # sudo: a user's own grants are read to decide his access
-        grants = self.sudo().search(
-            [
-                ("requester_id", "=", user.id),
-                ("state", "=", "approved"),
-                ("date_start", "<=", now),
-                ("date_expiry", ">", now),
-                ("record_ids", "in", records.ids),
-            ],
-            order="date_expiry desc, id",
-        )
+        grants = self.sudo().search(domain, order="date_expiry desc, id")
         result = {}
-        wanted = set(records.ids)
+        wanted = set(records.ids) if records is not None else None
         for grant in grants:
             for record in grant.record_ids:
-                if record.id not in wanted or record.state != "archived":
+                if (wanted is not None and record.id not in wanted) or record.state != "archived":
                     continue
                 if user.share and record.confidentiality == "trade_secret":
                     continue
@@ -222,14 +227,7 @@ class QiArchiveAccessRequest(models.Model):
     @api.model
     def _qi_granted_record_ids(self, user=None):
         """Ids of every archived record ``user`` holds an active grant on."""
-        user = user or self.env.user
-        # sudo: the records a user's own grants name
-        records = self.env["qi.archive.record"].sudo().search([
-            ("request_ids.requester_id", "=", user.id),
-            ("request_ids.state", "=", "approved"),
-            ("state", "=", "archived"),
-        ])
-        return list(self._qi_active_grants(records, user=user))
+        return list(self._qi_active_grants(user=user))
 
     def _qi_get_approvers(self):
         """The leader of the records' window; when he asks himself (or the window

@@ -428,11 +428,14 @@ class QiArchiveRecord(models.Model):
         self.invalidate_model()
         issues = []
         # sudo: hashes are compared here, the content is seen by no one
-        for record in self.sudo():
+        records = self.sudo()
+        # one query for all the files, not one per file
+        existing = set(records.file_ids.attachment_id.exists().ids)
+        for record in records:
             if record.state == "archived":
                 for line in record.file_ids:
                     attachment = line.attachment_id
-                    if not attachment.exists():
+                    if attachment.id not in existing:
                         issues.append(record._qi_issue("file_missing", line, line.sha256, ""))
                         continue
                     actual = sha256_hex(attachment._qi_stored_bytes())

@@ -1,8 +1,8 @@
-import base64
 from urllib.parse import urlencode
 
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.fields import Command
 from odoo.http import request
 from odoo.tools import plaintext2html, str2bool
 
@@ -16,6 +16,42 @@ ALLOWED_UPLOAD_TYPES = {
     "application/msword", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+def demand_choices():
+    """The active windows and the service items a demand may name, for the
+    portal's and the public demand form alike."""
+    # sudo: the demand forms list the active windows and their service items;
+    # names only, which the public page of the windows shows anyway (R-5.1.2.1)
+    windows = request.env["qi.window"].sudo().search([("active", "=", True)])
+    # sudo: same, the catalogue of service items is public (R-5.1.2.1)
+    items = request.env["qi.service.item"].sudo().search([])
+    return windows, items
+
+
+def parse_demand(post, windows, items):
+    """What both demand forms ask alike: the subject, the window among
+    ``windows``, the items among ``items`` and the details (plain text in,
+    sanitised HTML out). Returns the errors per field and the case values."""
+    errors = {}
+    subject = (post.get("subject") or "").strip()
+    if not subject:
+        errors["subject"] = request.env._("Say in a few words what you need.")
+    elif len(subject) > 200:
+        errors["subject"] = request.env._("The subject is limited to 200 characters.")
+    window_id = (post.get("window_id") or "").strip()
+    window = windows.filtered(lambda w: str(w.id) == window_id)
+    if not window:
+        errors["window_id"] = request.env._("Choose the window that should handle your demand.")
+    offered = set(items.ids)
+    item_ids = [int(raw) for raw in request.httprequest.form.getlist("item_ids") if raw.isdigit() and int(raw) in offered]
+    return errors, {
+        "subject": subject,
+        "window_id": window.id,
+        "channel": "online",
+        "item_ids": [Command.set(item_ids)],
+        "description": plaintext2html((post.get("description") or "")[:5000]),
+    }
 
 
 class QiCasePortal(CustomerPortal):
@@ -173,66 +209,40 @@ class QiCasePortal(CustomerPortal):
         if not case_sudo.is_open:
             error = request.env._("This case is finished: it takes no more materials.")
             return request.redirect(f"/my/qi/cases/{case_sudo.id}?{urlencode({'error': error})}")
-        files = request.httprequest.files.getlist("attachments")
-        attachments = self._qi_store_uploads(case_sudo, files)
+        try:
+            attachments = self._qi_store_uploads(case_sudo, request.httprequest.files.getlist("attachments"))
+        except UserError as error:
+            return request.redirect(f"/my/qi/cases/{case_sudo.id}?{urlencode({'error': error.args[0]})}")
         if case_sudo.materials_state == "incomplete" and attachments:
             case_sudo.action_materials_complete()
         return request.redirect(f"/my/qi/cases/{case_sudo.id}")
 
     @http.route("/my/qi/cases/new", type="http", auth="user", methods=["GET", "POST"], website=True)
     def portal_qi_case_new(self, **post):
-        partner = request.env.user.partner_id.commercial_partner_id
-        # sudo: the demand form lists the active windows and their service items;
-        # names only, which the public page shows anyway
-        windows = request.env["qi.window"].sudo().search([("active", "=", True)])
-        # sudo: same, the catalogue of service items is public (R-5.1.2.1)
-        items = request.env["qi.service.item"].sudo().search([])
+        windows, items = demand_choices()
         values = self._prepare_portal_layout_values()
         values.update({"windows": windows, "items": items, "page_name": "qi_case_new", "error": {}, "post": post})
         if request.httprequest.method == "POST":
-            errors, vals = self._qi_validate_demand(post, windows, items, partner)
+            errors, vals = parse_demand(post, windows, items)
             files = request.httprequest.files.getlist("attachments")
             errors.update(self._qi_check_uploads(files))
             if errors:
                 values["error"] = errors
                 return request.render("qi_case.portal_qi_case_new", values)
+            user_partner = request.env.user.partner_id
+            partner = user_partner.commercial_partner_id
+            vals.update({
+                "partner_id": partner.id,
+                "contact_id": user_partner.id if user_partner != partner else False,
+                "email_from": user_partner.email_normalized or False,
+            })
             # sudo: portal users cannot create cases through the ORM; every value
-            # below was checked above and the service object is forced to the
+            # above was checked and the service object is forced to the
             # visitor's own company
             case_sudo = request.env["qi.case"].sudo().create(vals)
             self._qi_store_uploads(case_sudo, files)
             return request.redirect(f"/my/qi/cases/{case_sudo.id}")
         return request.render("qi_case.portal_qi_case_new", values)
-
-    def _qi_validate_demand(self, post, windows, items, partner):
-        errors = {}
-        subject = (post.get("subject") or "").strip()
-        if not subject:
-            errors["subject"] = request.env._("Say in a few words what you need.")
-        elif len(subject) > 200:
-            errors["subject"] = request.env._("The subject is limited to 200 characters.")
-        try:
-            window = windows.filtered(lambda w: w.id == int(post.get("window_id") or 0))
-        except ValueError:
-            window = windows.browse()
-        if not window:
-            errors["window_id"] = request.env._("Choose the window that should handle your demand.")
-        item_ids = []
-        for raw in request.httprequest.form.getlist("item_ids"):
-            if raw.isdigit() and int(raw) in items.ids:
-                item_ids.append(int(raw))
-        vals = {
-            "subject": subject,
-            "window_id": window.id,
-            "partner_id": partner.id,
-            "contact_id": request.env.user.partner_id.id if request.env.user.partner_id != partner else False,
-            "email_from": request.env.user.partner_id.email_normalized or False,
-            "channel": "online",
-            "item_ids": [(6, 0, item_ids)],
-            # plain text in, sanitised HTML out
-            "description": plaintext2html((post.get("description") or "")[:5000]),
-        }
-        return errors, vals
 
     def _qi_check_uploads(self, files):
         errors = {}
@@ -250,10 +260,15 @@ class QiCasePortal(CustomerPortal):
                 )
         return errors
 
+    def _qi_read_uploads(self, files):
+        """(name, content) of each uploaded file; a refused file raises its reason."""
+        errors = self._qi_check_uploads(files)
+        if errors:
+            raise UserError(next(iter(errors.values())))
+        return [(upload.filename, upload.read()) for upload in files if upload.filename]
+
     def _qi_store_uploads(self, case_sudo, files):
-        if self._qi_check_uploads(files):
-            raise UserError(request.env._("This file cannot be uploaded."))
-        uploads = [(upload.filename, upload.read()) for upload in files if upload.filename]
+        uploads = self._qi_read_uploads(files)
         if not uploads:
             return request.env["ir.attachment"]
         # the case was checked for this visitor; message_post creates the files on
@@ -346,41 +361,43 @@ class QiCasePortal(CustomerPortal):
         assignment_sudo = self._qi_assignment_check(assignment_id)
         author = request.env.user.partner_id
         try:
-            if action == "accept":
-                assignment_sudo.action_accept()
-            elif action == "decline":
-                assignment_sudo.action_decline(reason=post.get("reason"))
-            elif action == "progress":
-                progress = int(post.get("progress") or 0)
-                if not 0 <= progress <= 100:
-                    raise ValidationError(request.env._("Progress is a percentage between 0 and 100."))
-                note = (post.get("note") or "").strip()
-                if assignment_sudo.state == "accepted":
-                    assignment_sudo.action_start()
-                if assignment_sudo.state != "in_progress":
-                    raise UserError(request.env._("Progress is posted on an assignment in progress."))
-                assignment_sudo.progress = progress
-                assignment_sudo.message_post(
-                    body=plaintext2html(request.env._("Progress %(progress)s%%: %(note)s", progress=progress, note=note)),
-                    author_id=author.id, message_type="comment", subtype_xmlid="mail.mt_note",
-                )
-            elif action == "deliver":
-                files = request.httprequest.files.getlist("attachments")
-                errors = self._qi_check_uploads(files)
-                if errors:
-                    raise UserError(next(iter(errors.values())))
-                attachments = request.env["ir.attachment"]
-                for upload in files:
-                    if upload.filename:
-                        # sudo: deliverable attached to the assignment checked above
-                        attachments |= request.env["ir.attachment"].sudo().create({
-                            "name": upload.filename, "datas": base64.b64encode(upload.read()),
-                            "res_model": "qi.case.assignment", "res_id": assignment_sudo.id,
-                        })
-                assignment_sudo.deliverable_ids = [(4, a.id) for a in attachments]
-                assignment_sudo.action_deliver()
-            else:
-                raise request.not_found()
+            # a refused step undoes all it did (no deliverable left on an assignment it could not deliver)
+            with request.env.cr.savepoint():
+                self._qi_assignment_step(assignment_sudo, action, author, post)
         except (UserError, ValidationError) as error:
             return request.redirect(f"/my/qi/assignments/{assignment_sudo.id}?{urlencode({'error': error.args[0]})}")
         return request.redirect(f"/my/qi/assignments/{assignment_sudo.id}")
+
+    def _qi_assignment_step(self, assignment_sudo, action, author, post):
+        if action == "accept":
+            assignment_sudo.action_accept()
+        elif action == "decline":
+            assignment_sudo.action_decline(reason=post.get("reason"))
+        elif action == "progress":
+            try:
+                progress = int(post.get("progress") or 0)
+            except ValueError:
+                progress = -1
+            if not 0 <= progress <= 100:
+                raise ValidationError(request.env._("Progress is a percentage between 0 and 100."))
+            note = (post.get("note") or "").strip()
+            if assignment_sudo.state == "accepted":
+                assignment_sudo.action_start()
+            if assignment_sudo.state != "in_progress":
+                raise UserError(request.env._("Progress is posted on an assignment in progress."))
+            assignment_sudo.progress = progress
+            assignment_sudo.message_post(
+                body=plaintext2html(request.env._("Progress %(progress)s%%: %(note)s", progress=progress, note=note)),
+                author_id=author.id, message_type="comment", subtype_xmlid="mail.mt_note",
+            )
+        elif action == "deliver":
+            uploads = self._qi_read_uploads(request.httprequest.files.getlist("attachments"))
+            # sudo: deliverables attached to the assignment checked by the caller
+            attachments = request.env["ir.attachment"].sudo().create([
+                {"name": name, "raw": content, "res_model": "qi.case.assignment", "res_id": assignment_sudo.id}
+                for name, content in uploads
+            ])
+            assignment_sudo.deliverable_ids = [Command.link(attachment.id) for attachment in attachments]
+            assignment_sudo.action_deliver()
+        else:
+            raise request.not_found()

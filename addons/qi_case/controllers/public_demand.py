@@ -6,11 +6,13 @@ from datetime import timedelta
 from psycopg2 import IntegrityError
 
 from odoo import fields, http
+from odoo.exceptions import ConcurrencyError
 from odoo.http import request
-from odoo.tools import plaintext2html
 
 from odoo.addons.qi_window.tools.flow import FLOW
 from odoo.addons.qi_window.tools.validation import is_valid_email, is_valid_phone
+
+from .portal import demand_choices, parse_demand
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9-]{16,64}$")
 
@@ -21,10 +23,7 @@ class QiPublicDemand(http.Controller):
     stops automation, an idempotency key stops double submissions."""
 
     def _form_values(self, **extra):
-        # sudo: the form lists active windows and the public catalogue (names only)
-        windows = request.env["qi.window"].sudo().search([("active", "=", True)])
-        # sudo: same, the catalogue of service items is public (R-5.1.2.1)
-        items = request.env["qi.service.item"].sudo().search([])
+        windows, items = demand_choices()
         return {"windows": windows, "items": items, "error": {}, "post": {}, **extra}
 
     @http.route("/qi/demand", type="http", auth="public", methods=["GET"], website=True, sitemap=True)
@@ -38,7 +37,9 @@ class QiPublicDemand(http.Controller):
         return hashlib.sha256(f"{secret}:{address}".encode()).hexdigest()
 
     def _validate(self, post, values):
-        errors = {}
+        """The errors per field and the case values; the enterprise and its
+        contact are only checked here, they are created on submission."""
+        errors, case_vals = parse_demand(post, values["windows"], values["items"])
         if not (post.get("company") or "").strip():
             errors["company"] = request.env._("Give the name of your enterprise.")
         if not (post.get("contact") or "").strip():
@@ -50,12 +51,7 @@ class QiPublicDemand(http.Controller):
             errors["phone"] = request.env._("“%s” is not a valid phone number.", phone)
         if email and not is_valid_email(email):
             errors["email"] = request.env._("“%s” is not a valid e-mail address.", email)
-        if not (post.get("subject") or "").strip():
-            errors["subject"] = request.env._("Say in a few words what you need.")
-        window = values["windows"].filtered(lambda w: str(w.id) == (post.get("window_id") or ""))
-        if not window:
-            errors["window_id"] = request.env._("Choose the window that should handle your demand.")
-        return errors, window
+        return errors, case_vals
 
     @http.route("/qi/demand", type="http", auth="public", methods=["POST"], website=True)
     def demand_submit(self, **post):
@@ -69,7 +65,7 @@ class QiPublicDemand(http.Controller):
         existing = Case.search([("intake_key", "=", key)], limit=1)
         if existing:
             return request.render("qi_case.public_demand_done", {"number": existing.name})
-        errors, window = self._validate(post, values)
+        errors, case_vals = self._validate(post, values)
         if errors:
             values["error"] = errors
             return request.render("qi_case.public_demand_form", values)
@@ -82,8 +78,6 @@ class QiPublicDemand(http.Controller):
                 "phone, or try again later."
             )}
             return request.render("qi_case.public_demand_form", values, status=429)
-        item_ids = [int(i) for i in request.httprequest.form.getlist("item_ids") if i.isdigit()]
-        item_ids = [i for i in item_ids if i in values["items"].ids]
         email = (post.get("email") or "").strip()
         phone = (post.get("phone") or "").strip()
         try:
@@ -97,19 +91,17 @@ class QiPublicDemand(http.Controller):
                     "email": email or False, "phone": phone or False,
                 })
                 case = Case.with_context(qi_case_internal=FLOW).create({
-                    "subject": post["subject"].strip()[:200],
+                    **case_vals,
                     "partner_id": partner.id,
                     "contact_id": contact.id,
                     "email_from": email or False,
                     "contact_phone": phone or False,
-                    "window_id": window.id,
-                    "channel": "online",
-                    "item_ids": [(6, 0, item_ids)],
-                    "description": plaintext2html((post.get("description") or "")[:5000]),
                     "intake_key": key,
                     "intake_ip_hash": ip_hash,
                 })
-        except IntegrityError:
-            # the same key arrived twice at once: the other request created the case
-            case = Case.search([("intake_key", "=", key)], limit=1)
+        except IntegrityError as error:
+            # the same key arrived twice at once and the other request committed
+            # its case first, which this transaction's snapshot cannot see: the
+            # request is retried, and the key lookup above answers with that case
+            raise ConcurrencyError(f"demand {key} submitted twice at once") from error
         return request.render("qi_case.public_demand_done", {"number": case.name})

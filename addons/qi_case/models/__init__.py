@@ -1,6 +1,7 @@
 from . import qi_case_stage
 from . import qi_case_tag
 from . import qi_case
+from . import qi_case_child_mixin
 from . import qi_case_handler_log
 from . import qi_case_extension
 from . import qi_case_assignment

@@ -102,7 +102,6 @@ class QiCase(models.Model):
         domain=lambda self: [("group_ids", "in", self.env.ref("qi_window.group_qi_user").id)],
     )
     handler_log_ids = fields.One2many("qi.case.handler.log", "case_id", string="First-handler Log")
-    handler_change_count = fields.Integer(compute="_compute_handler_change_count")
     # time limits
     date_received = fields.Datetime(required=True, default=fields.Datetime.now, tracking=True, index=True)
     date_accept_due = fields.Date(
@@ -297,15 +296,6 @@ class QiCase(models.Model):
                     case.date_materials_complete, case.time_limit_days + case.extension_days
                 )
 
-    def _compute_handler_change_count(self):
-        counts = dict(
-            self.env["qi.case.handler.log"]._read_group(
-                [("case_id", "in", self.ids), ("from_user_id", "!=", False)], ["case_id"], ["__count"]
-            )
-        )
-        for case in self:
-            case.handler_change_count = counts.get(case, 0)
-
     def _compute_assignment_count(self):
         counts = dict(self.env["qi.case.assignment"]._read_group([("case_id", "in", self.ids)], ["case_id"], ["__count"]))
         for case in self:
@@ -453,9 +443,12 @@ class QiCase(models.Model):
                 received = fields.Datetime.to_datetime(vals.get("date_received")) or fields.Datetime.now()
                 vals["date_materials_complete"] = self._local_date(received)
         cases = super().create(vals_list)
+        # sudo: the first-handler log is written by the flow only (it feeds the
+        # window's evaluation); the cases were just created by the caller
+        Log = self.env["qi.case.handler.log"].sudo()
         for case in cases:
             if case.user_id:
-                self.env["qi.case.handler.log"].create(
+                Log.create(
                     {"case_id": case.id, "to_user_id": case.user_id.id, "reason": self.env._("First handler at intake")}
                 )
             if case.partner_id:
@@ -514,7 +507,9 @@ class QiCase(models.Model):
 
     def _after_handler_change(self, previous_handlers):
         reason = self.env.context.get("qi_handler_change_reason") or ""
-        Log = self.env["qi.case.handler.log"]
+        # sudo: the first-handler log is written by the flow only (it feeds the
+        # window's evaluation), after the caller's write of these cases passed
+        Log = self.env["qi.case.handler.log"].sudo()
         for case in self:
             previous = previous_handlers[case.id]
             if previous == case.user_id or not case.user_id:

@@ -5,12 +5,10 @@ class QiCaseAdjustment(models.Model):
     """A change of a running case's content or manner, and why (R-7.3.4)."""
 
     _name = "qi.case.adjustment"
+    _inherit = ["qi.case.child.mixin"]
     _description = "QI Case Adjustment"
     _order = "date desc, id desc"
 
-    case_id = fields.Many2one("qi.case", required=True, ondelete="cascade", index=True)
-    window_id = fields.Many2one(related="case_id.window_id", store=True, index=True)
-    company_id = fields.Many2one(related="case_id.company_id", store=True)
     kind = fields.Selection(
         [("items", "Service Items"), ("provider", "Provider / Expert"), ("deadline", "Deadline"), ("other", "Other")],
         required=True, default="other",

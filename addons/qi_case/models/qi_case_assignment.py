@@ -17,13 +17,10 @@ class QiCaseAssignment(models.Model):
 
     _name = "qi.case.assignment"
     _description = "QI Case Assignment"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["qi.case.child.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "case_id, id"
 
     name = fields.Char(compute="_compute_name", store=True)
-    case_id = fields.Many2one("qi.case", required=True, ondelete="cascade", index=True)
-    window_id = fields.Many2one(related="case_id.window_id", store=True, index=True)
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     service_partner_id = fields.Many2one(
         related="case_id.partner_id", string="Service Object", store=True, index=True
     )

@@ -10,12 +10,9 @@ class QiCaseExtension(models.Model):
 
     _name = "qi.case.extension"
     _description = "QI Case Time-limit Extension"
-    _inherit = ["mail.thread"]
+    _inherit = ["qi.case.child.mixin", "mail.thread"]
     _order = "create_date desc, id desc"
 
-    case_id = fields.Many2one("qi.case", required=True, ondelete="cascade", index=True)
-    window_id = fields.Many2one(related="case_id.window_id", store=True, index=True)
-    company_id = fields.Many2one(related="case_id.company_id", store=True)
     days = fields.Integer(string="Extra Working Days", required=True, default=5)
     reason = fields.Text(required=True)
     deadline_before = fields.Date(readonly=True)
@@ -34,6 +31,12 @@ class QiCaseExtension(models.Model):
     def create(self, vals_list):
         today = fields.Date.context_today(self)
         for vals in vals_list:
+            # a request is made undecided, by its caller: the decision and the
+            # "not your own request" check cannot be sidestepped at creation
+            if vals.get("state", "requested") != "requested" or vals.get("decided_by_id") or vals.get("date_decided"):
+                raise AccessError(self._decision_error())
+            if not self.env.su:
+                vals["requested_by_id"] = self.env.user.id
             case = self.env["qi.case"].browse(vals["case_id"])
             if not case.is_open:
                 raise UserError(self.env._("Case %s is no longer running.", case.name))
@@ -62,8 +65,11 @@ class QiCaseExtension(models.Model):
 
     def write(self, vals):
         if {"state", "decided_by_id", "date_decided"} & vals.keys() and self.env.context.get("qi_extension_decision") is not FLOW:
-            raise AccessError(self.env._("An extension is approved or refused with its buttons, by the window's leader."))
+            raise AccessError(self._decision_error())
         return super().write(vals)
+
+    def _decision_error(self):
+        return self.env._("An extension is approved or refused with its buttons, by the window's leader.")
 
     def _check_decider(self):
         for extension in self:

@@ -5,12 +5,10 @@ class QiCaseHandlerLog(models.Model):
     """Every holder of a case's first-handler role (R-7.2.1–2, 首问负责)."""
 
     _name = "qi.case.handler.log"
+    _inherit = ["qi.case.child.mixin"]
     _description = "QI Case First-handler Log"
     _order = "date desc, id desc"
 
-    case_id = fields.Many2one("qi.case", required=True, ondelete="cascade", index=True)
-    window_id = fields.Many2one(related="case_id.window_id", store=True, index=True)
-    company_id = fields.Many2one(related="case_id.company_id", store=True)
     from_user_id = fields.Many2one("res.users", string="From", readonly=True)
     to_user_id = fields.Many2one("res.users", string="To", required=True, readonly=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)

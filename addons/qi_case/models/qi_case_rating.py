@@ -28,12 +28,9 @@ class QiCaseRating(models.Model):
 
     _name = "qi.case.rating"
     _description = "QI Case Rating (好差评)"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["qi.case.child.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
 
-    case_id = fields.Many2one("qi.case", required=True, ondelete="cascade", index=True)
-    window_id = fields.Many2one(related="case_id.window_id", store=True, index=True)
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     handler_id = fields.Many2one(related="case_id.user_id", store=True, string="First Handler", index=True)
     # the rater: kept for the follow-up, hidden from the rated staff (see rules)
     partner_id = fields.Many2one(
@@ -133,7 +130,12 @@ class QiCaseRating(models.Model):
         """Staff appeal a mistaken or malicious rating; the manager decides."""
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the rating is mistaken or malicious."))
+        # the rated staff appeal, not the coordination department that reads every window
+        if not self.env.user.has_group("qi_window.group_qi_user"):
+            raise AccessError(self.env._("Only the staff of the window appeal a rating."))
         self.check_access("read")
+        if self.filtered(lambda r: r.appeal_state != "none"):
+            raise UserError(self.env._("A rating is appealed once."))
         # sudo: the caller can read these ratings (staff of their window); only
         # the appeal fields are set, the rating itself stays untouched
         self.sudo().write({"appeal_state": "pending", "appeal_reason": reason})

@@ -6,13 +6,11 @@ class QiCaseResult(models.Model):
     cases of the same enterprise may reuse (R-6.2.2.2, 一次结果 互认共享)."""
 
     _name = "qi.case.result"
+    _inherit = ["qi.case.child.mixin"]
     _description = "QI Case Result"
     _order = "date desc, id desc"
 
     name = fields.Char(required=True)
-    case_id = fields.Many2one("qi.case", required=True, ondelete="cascade", index=True)
-    window_id = fields.Many2one(related="case_id.window_id", store=True, index=True)
-    company_id = fields.Many2one(related="case_id.company_id", store=True)
     partner_id = fields.Many2one(
         "res.partner", related="case_id.partner_id.commercial_partner_id", store=True, index=True,
         string="Service Object",

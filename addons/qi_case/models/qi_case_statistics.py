@@ -96,10 +96,6 @@ class QiCaseStatistics(models.Model):
         return rows
 
     @api.model
-    def _cron_refresh(self):
-        return self._refresh()
-
-    @api.model
     def action_refresh(self):
         if not self.env.user.has_group("qi_window.group_qi_manager"):
             raise AccessError(self.env._("Only the operating organisation's leaders refresh the statistics."))

@@ -70,3 +70,17 @@ class TestCaseDeadlines(QiCaseCommon):
         with freeze_time("2026-10-23 09:00:00"), self.assertRaises(UserError):
             extension.with_user(self.leader).action_approve()  # granted too late
         self.assertEqual(case.date_deadline, date(2026, 10, 22))
+
+    def test_extension_created_undecided_by_its_caller(self):
+        """A request cannot be created decided, nor in another's name (which
+        would let a manager decide a request of their own)."""
+        case = self._case(user_id=self.staff_a.id)
+        case.action_accept()
+        Extension = self.env["qi.case.extension"].with_user(self.staff_a)
+        with freeze_time("2026-10-20 09:00:00"):
+            with self.assertRaises(AccessError):
+                Extension.create({"case_id": case.id, "days": 5, "reason": "Self-approved", "state": "approved"})
+            extension = Extension.create(
+                {"case_id": case.id, "days": 5, "reason": "Extra tests", "requested_by_id": self.staff_a2.id}
+            )
+        self.assertEqual((extension.state, extension.requested_by_id), ("requested", self.staff_a))

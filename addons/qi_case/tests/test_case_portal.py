@@ -651,3 +651,26 @@ class TestCasePortal(HttpCase, QiCaseCommon):
         self.assertEqual(Case.search([]), Case.browse((self.case_a | self.case_a_cancelled).ids))
         with self.assertRaises(AccessError):
             case.write({"subject": "Changed by portal"})
+
+    def test_refused_assignment_step_leaves_nothing(self):
+        """A step the assignment's state refuses is undone whole: no deliverable is
+        left on a cancelled assignment, and a malformed progress is a message, not an error."""
+        self._login(self.user_p)
+        base = f"/my/qi/assignments/{self.assignment_p_cancelled.id}"
+        response = self._post(f"{base}/deliver",
+                              files={"attachments": ("late-report.pdf", b"%PDF-1.4 late", "application/pdf")})
+        self.assertEqual(self._verdict(response, page=f"{base}?error="), OK)
+        self.assertFalse(self.env["ir.attachment"].search_count([("name", "=", "late-report.pdf")]))
+        self.assertEqual(self.assignment_p_cancelled.state, "cancelled")
+        base = f"/my/qi/assignments/{self.assignment_p.id}"
+        self._post(f"{base}/accept")
+        response = self._post(f"{base}/progress", {"progress": "forty", "note": "Samples"})
+        self.assertEqual(self._verdict(response, page=f"{base}?error="), OK)
+        self.assertEqual((self.assignment_p.state, self.assignment_p.progress), ("accepted", 0))
+
+    def test_refused_materials_come_back_with_the_reason(self):
+        self._login(self.user_a)
+        response = self._post(f"/my/qi/cases/{self.own}/materials",
+                              files={"attachments": ("tool.exe", b"MZ\x90\x00binary", "application/x-msdownload")})
+        self.assertEqual(self._verdict(response, page=f"/my/qi/cases/{self.own}?error="), OK)
+        self.assertFalse(self.env["ir.attachment"].search_count([("name", "=", "tool.exe")]))

@@ -88,6 +88,19 @@ class TestCaseRating(HttpCase, QiCaseCommon):
         rating.with_user(self.leader).action_decide_appeal(True)
         self.assertEqual((rating.appeal_state, rating.is_current), ("upheld", False))
 
+    def test_appeal_by_the_rated_staff_once(self):
+        case = self._completed_case()
+        rating = self.env["qi.case.rating"]._rate(case, self.ent_user.partner_id, "1")
+        # the coordination department reads every rating but appeals none
+        with self.assertRaises(AccessError):
+            rating.with_user(self.coordinator).action_appeal("Not ours to judge")
+        self.assertEqual(rating.appeal_state, "none")
+        rating.with_user(self.staff_a).action_appeal("Rated the wrong case")
+        rating.with_user(self.leader).action_appeal_reject()
+        with self.assertRaises(UserError):
+            rating.with_user(self.staff_a).action_appeal("Once more")
+        self.assertEqual(rating.appeal_state, "rejected")
+
     def test_ratings_feed_matching(self):
         """The ratings of a case score the provider and the expert who delivered
         it, and rank them in the matching; a rating set aside on appeal does not."""

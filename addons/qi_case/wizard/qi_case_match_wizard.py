@@ -27,7 +27,8 @@ class QiCaseMatchWizard(models.TransientModel):
 
     @api.model
     def _prepare_lines(self, case, items):
-        result = self.env["qi.catalogue.matcher"].match(items, partner=case.partner_id, window=case.window_id)
+        matcher = self.env["qi.catalogue.matcher"]
+        result = matcher.match(items, partner=case.partner_id, window=case.window_id)
         lines = []
         for kind, field in (("providers", "provider_id"), ("experts", "expert_id")):
             for rank, entry in enumerate(result.get(kind, []), start=1):
@@ -38,7 +39,8 @@ class QiCaseMatchWizard(models.TransientModel):
                     field: record.id,
                     "rank": rank,
                     "score": entry["score"],
-                    "reasons": "\n".join(f"+{r['points']} {r['text']}" for r in entry["reasons"]),
+                    # the catalogue's rendering: a penalty reads "-10", not "+-10"
+                    "reasons": matcher._format_reasons(entry["reasons"]),
                     "item_id": covered[:1].id or items[:1].id,
                 }))
         excluded = "\n".join(f"{e['name']}: {'; '.join(e['reasons'])}" for e in result.get("excluded", []))

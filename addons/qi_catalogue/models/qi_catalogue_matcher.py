@@ -220,16 +220,14 @@ class QiCatalogueMatcher(models.AbstractModel):
                 [("window_id", "=", demand["window"].id), ("is_current", "=", True)], ["provider_id", "date_from"]
             ):
                 stationed[station.provider_id.id] = station.date_from
-        records = self.env["res.partner"].browse([provider["id"] for provider in providers])
-        loads = self._get_provider_load(records)
-        ratings = self._get_rating_score(records)
+        records, loads, ratings = self._load_resources("res.partner", providers, self._get_provider_load)
         expiring_days = self.env["qi.provider.qualification"]._get_expiring_days()
         industry_id, region_ids, object_id = demand["industry"].id, demand["region_ids"], demand["object"].id
         ranked, excluded = [], []
         count = len(item_ids)
         for provider, record in zip(providers, records, strict=True):
             if provider["commercial_partner_id"] == object_id:
-                excluded.append({"record": record, "name": provider["name"], "kind": "provider", "reasons": [("self", {})]})
+                excluded.append(self._excluded_entry(record, provider["name"], "provider", "self"))
                 continue
             reasons = []
             offered = item_ids.intersection(provider["qi_item_ids"])
@@ -255,19 +253,18 @@ class QiCatalogueMatcher(models.AbstractModel):
                 reasons.append(("region", POINTS_REGION, {"regions": served}))
             if industry_id and industry_id in provider["qi_industry_ids"]:
                 reasons.append(("industry", POINTS_INDUSTRY, {}))
-            reasons.append(self._load_reason(loads.get(provider["id"], 0), provider["qi_capacity"] or 0))
-            if provider["id"] in ratings:
-                reasons.append(self._rating_reason(*ratings[provider["id"]]))
+            reasons += self._workload_reasons(provider["id"], loads.get(provider["id"], 0), provider["qi_capacity"] or 0, ratings)
             ranked.append({"record": record, "name": provider["name"], "reasons": reasons})
         # providers linked to the items only by a lapsed qualification
         for provider_id in sorted(set(expired) - {provider["id"] for provider in providers}):
             excluded.append(
-                {
-                    "record": self.env["res.partner"].browse(provider_id),
-                    "name": provider_names[provider_id],
-                    "kind": "provider",
-                    "reasons": [("only_expired", {"qualifications": expired[provider_id]})],
-                }
+                self._excluded_entry(
+                    self.env["res.partner"].browse(provider_id),
+                    provider_names[provider_id],
+                    "provider",
+                    "only_expired",
+                    {"qualifications": expired[provider_id]},
+                )
             )
         return ranked, excluded
 
@@ -292,9 +289,7 @@ class QiCatalogueMatcher(models.AbstractModel):
             ],
             ["item_ids", "category_ids", "industry_ids", "conflict_partner_ids"],
         )
-        records = self.env["qi.expert"].browse([expert["id"] for expert in experts])
-        loads = self._get_expert_load(records)
-        ratings = self._get_rating_score(records)
+        records, loads, ratings = self._load_resources("qi.expert", experts, self._get_expert_load)
         object_id = demand["object"].id
         industry_id, region_ids = demand["industry"].id, demand["region_ids"]
         category_of = {item.id: item.category_id.id for item in demand["items"]}
@@ -304,20 +299,15 @@ class QiCatalogueMatcher(models.AbstractModel):
             name = expert["name"]
             if object_id:
                 if object_id in (expert["employer_id"], expert["partner_id.commercial_partner_id"]):
-                    excluded.append({"record": record, "name": name, "kind": "expert", "reasons": [("employer", {})]})
+                    excluded.append(self._excluded_entry(record, name, "expert", "employer"))
                     continue
                 if object_id in expert["conflict_partner_ids"]:
-                    excluded.append({"record": record, "name": name, "kind": "expert", "reasons": [("conflict", {})]})
+                    excluded.append(self._excluded_entry(record, name, "expert", "conflict"))
                     continue
             load, capacity = loads.get(expert["id"], 0), expert["max_assignments"]
             if load >= capacity:
                 excluded.append(
-                    {
-                        "record": record,
-                        "name": name,
-                        "kind": "expert",
-                        "reasons": [("capacity", {"load": load, "capacity": capacity})],
-                    }
+                    self._excluded_entry(record, name, "expert", "capacity", {"load": load, "capacity": capacity})
                 )
                 continue
             reasons = []
@@ -342,9 +332,7 @@ class QiCatalogueMatcher(models.AbstractModel):
                 reasons.append(("public_welfare", POINTS_PUBLIC_WELFARE, {}))
             if expert["availability"] == "busy":
                 reasons.append(("busy", POINTS_BUSY, {}))
-            reasons.append(self._load_reason(load, capacity))
-            if expert["id"] in ratings:
-                reasons.append(self._rating_reason(*ratings[expert["id"]]))
+            reasons += self._workload_reasons(expert["id"], load, capacity, ratings)
             ranked.append({"record": record, "name": name, "reasons": reasons})
         return ranked, excluded
 
@@ -375,6 +363,26 @@ class QiCatalogueMatcher(models.AbstractModel):
                 {"record": self.env["res.partner"].browse(enterprise["id"]), "name": enterprise["name"], "reasons": reasons}
             )
         return ranked
+
+    @api.model
+    def _load_resources(self, model, rows, get_load):
+        """The records of ``rows``, their open assignments and their ratings."""
+        records = self.env[model].browse([row["id"] for row in rows])
+        return records, get_load(records), self._get_rating_score(records)
+
+    @api.model
+    def _excluded_entry(self, record, name, kind, key, params=None):
+        """A resource left out, with the one reason why (see _reason_text)."""
+        return {"record": record, "name": name, "kind": kind, "reasons": [(key, params or {})]}
+
+    @api.model
+    def _workload_reasons(self, resource_id, load, capacity, ratings):
+        """How busy a provider or an expert is and, when rated, how satisfied
+        its service objects were."""
+        reasons = [self._load_reason(load, capacity)]
+        if resource_id in ratings:
+            reasons.append(self._rating_reason(*ratings[resource_id]))
+        return reasons
 
     @api.model
     def _load_reason(self, load, capacity):
@@ -413,6 +421,12 @@ class QiCatalogueMatcher(models.AbstractModel):
             }
             for entry in entries
         ]
+
+    @api.model
+    def _format_reasons(self, reasons):
+        """The rendered ``reasons`` of a ranked entry as text, one per line:
+        ``+30 · Offers ...``, ``-10 · Currently busy``."""
+        return "\n".join(f"{reason['points']:+g} · {reason['text']}" for reason in reasons)
 
     @api.model
     def _render_excluded(self, demand, entries):

@@ -109,8 +109,3 @@ class QiExpert(models.Model):
             employer = expert.employer_id.commercial_partner_id
             if employer and employer not in expert.conflict_partner_ids:
                 expert.conflict_partner_ids = [Command.link(employer.id)]
-
-    def _get_conflict_partner_ids(self):
-        """Commercial partners this expert must not serve (employer included)."""
-        self.ensure_one()
-        return set(self.conflict_partner_ids._ids) | set(self.employer_id._ids)

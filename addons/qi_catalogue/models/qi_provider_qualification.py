@@ -157,11 +157,6 @@ class QiProviderQualification(models.Model):
                     self.env._("The certificate file is larger than 10 MB: scan it at a lower resolution.")
                 )
 
-    def _is_valid_on(self, day):
-        """Whether this qualification is in force on ``day`` (no query)."""
-        self.ensure_one()
-        return (not self.date_from or self.date_from <= day) and (not self.date_to or self.date_to >= day)
-
     # ------------------------------------------------------------------
     # Expiry warnings (scheduled action)
     # ------------------------------------------------------------------

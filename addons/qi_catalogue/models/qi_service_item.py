@@ -125,12 +125,30 @@ class QiServiceItem(models.Model):
         for vals in vals_list:
             if vals.get("code"):
                 vals["code"] = vals["code"].strip()
-        return super().create(vals_list)
+        items = super().create(vals_list)
+        # sudo: reads which windows the new items are offered at, to check them
+        items._check_window_access(items.sudo().window_ids)
+        return items
 
     def write(self, vals):
         if vals.get("code"):
             vals["code"] = vals["code"].strip()
-        return super().write(vals)
+        if "window_ids" not in vals:
+            return super().write(vals)
+        # sudo: the links before and after, including windows the user cannot
+        # read, to find every window the change touches
+        before = self.sudo().window_ids
+        result = super().write(vals)
+        after = self.sudo().window_ids  # sudo: as above
+        self._check_window_access((before - after) | (after - before))
+        return result
+
+    def _check_window_access(self, windows):
+        """Offering an item at a window, or withdrawing it, changes what that
+        window offers: only who may edit the window may do it (not the leader
+        of another operating organisation)."""
+        if windows and not self.env.su:
+            windows.with_env(self.env).check_access("write")
 
     def action_find_resources(self):
         """Open the matching wizard on these items."""

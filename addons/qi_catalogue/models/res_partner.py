@@ -214,17 +214,23 @@ class ResPartner(models.Model):
         transactions. ``candidates`` is a list of (partner or empty recordset,
         name, values after the change).
         """
+        candidates = [
+            (partner, name, values["qi_uscc"])
+            for partner, name, values in candidates
+            if values.get("qi_uscc") and values.get("is_qi_provider") and values.get("active", True)
+        ]
+        if not candidates:
+            return
+        # sudo: uniqueness must hold against providers the current user cannot
+        # read (other companies); only the clashing organisation's name, public
+        # on its business licence, is disclosed.
+        existing = self.sudo().search_fetch(
+            [("is_qi_provider", "=", True), ("qi_uscc", "in", list({code for __, __, code in candidates}))],
+            ["qi_uscc"],
+        )
         seen = {}
-        for partner, name, values in candidates:
-            code = values.get("qi_uscc")
-            if not (code and values.get("is_qi_provider") and values.get("active", True)):
-                continue
-            # sudo: uniqueness must hold against providers the current user cannot
-            # read (other companies); only the clashing organisation's name, public
-            # on its business licence, is disclosed.
-            other = self.sudo().search(
-                [("is_qi_provider", "=", True), ("qi_uscc", "=", code), ("id", "not in", partner.ids)], limit=1
-            )
+        for partner, name, code in candidates:
+            other = existing.filtered(lambda p, code=code, ids=partner.ids: p.qi_uscc == code and p.id not in ids)[:1]
             other_name = other.display_name or seen.get(code)
             if other_name:
                 raise ValidationError(

@@ -106,3 +106,21 @@ class TestCatalogueAccess(QiCatalogueCommon):
         for model in ("qi.expert", "qi.provider.station", "qi.provider.qualification.warning"):
             with self.subTest(model=model), self.assertRaises(AccessError):
                 self.env[model].with_user(self.portal_a).search([])
+
+    def test_leader_offers_items_at_own_organisations_windows_only(self):
+        other_company = self.env["res.company"].create({"name": "Other Operator"})
+        foreign = self.env["qi.window"].create({"name": "Foreign Window", "code": "T-CAT-F", "company_id": other_company.id})
+        item = self.item_ledger.with_user(self.manager)
+        item.window_ids = [Command.link(self.window.id)]
+        self.assertIn(self.window, self.item_ledger.window_ids)
+        with self.assertRaises(AccessError):
+            item.window_ids = [Command.link(foreign.id)]
+        with self.assertRaises(AccessError):
+            self.env["qi.service.item"].with_user(self.manager).create(
+                {"name": "Foreign item", "category_id": self.category.id, "window_ids": [Command.set(foreign.ids)]}
+            )
+        # nor withdraw an item another organisation offers
+        self.item_barcode.window_ids = [Command.link(foreign.id)]
+        with self.assertRaises(AccessError):
+            self.item_barcode.with_user(self.manager).window_ids = [Command.unlink(foreign.id)]
+        self.assertIn(foreign, self.item_barcode.window_ids)

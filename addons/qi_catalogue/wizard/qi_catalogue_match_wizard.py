@@ -70,7 +70,8 @@ class QiCatalogueMatchWizard(models.TransientModel):
 
     def action_match(self):
         self.ensure_one()
-        result = self.env["qi.catalogue.matcher"].match(
+        matcher = self.env["qi.catalogue.matcher"]
+        result = matcher.match(
             self.item_ids,
             partner=self.partner_id,
             window=self.window_id,
@@ -81,16 +82,24 @@ class QiCatalogueMatchWizard(models.TransientModel):
         lines = [Command.clear()]
         for kind in ("provider", "expert", "enterprise"):
             for rank, entry in enumerate(result[f"{kind}s"], start=1):
-                lines.append(Command.create(self._prepare_line_vals(kind, rank, entry)))
+                lines.append(
+                    Command.create(
+                        {
+                            **self._prepare_resource_vals(entry),
+                            "kind": kind,
+                            "rank": rank,
+                            "score": entry["score"],
+                            "reasons": matcher._format_reasons(entry["reasons"]),
+                        }
+                    )
+                )
         for entry in result["excluded"]:
             lines.append(
                 Command.create(
                     {
+                        **self._prepare_resource_vals(entry),
                         "kind": "excluded",
                         "excluded_kind": entry["kind"],
-                        "name": entry["name"],
-                        "partner_id": entry["record"].id if entry["record"]._name == "res.partner" else False,
-                        "expert_id": entry["record"].id if entry["record"]._name == "qi.expert" else False,
                         "reasons": "\n".join(entry["reasons"]),
                     }
                 )
@@ -98,16 +107,11 @@ class QiCatalogueMatchWizard(models.TransientModel):
         self.write({"line_ids": lines, "searched": True})
         return self._action_reopen()
 
-    def _prepare_line_vals(self, kind, rank, entry):
+    def _prepare_resource_vals(self, entry):
+        """Which resource a result line is about (an organisation or an expert)."""
         record = entry["record"]
         return {
-            "kind": kind,
-            "rank": rank,
             "name": entry["name"],
-            "score": entry["score"],
             "partner_id": record.id if record._name == "res.partner" else False,
             "expert_id": record.id if record._name == "qi.expert" else False,
-            "reasons": "\n".join(
-                f"{reason['points']:+g} · {reason['text']}" for reason in entry["reasons"]
-            ),
         }

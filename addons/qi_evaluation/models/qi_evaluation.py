@@ -225,7 +225,8 @@ class QiEvaluation(models.Model):
         external evaluation is scored by the body that runs it: never by the
         evaluated window's staff, whatever the screen or RPC call used."""
         for evaluation in self:
-            if evaluation.state in ("done", "cancelled") and not self.env.context.get("qi_evaluation_closing"):
+            # FLOW, not True: an RPC caller cannot send it to reopen a done evaluation's scores
+            if evaluation.state in ("done", "cancelled") and self.env.context.get("qi_evaluation_closing") is not FLOW:
                 raise UserError(
                     self.env._("Evaluation %s is done or cancelled: its scores and findings are kept as they are.",
                                evaluation.name)
@@ -273,6 +274,10 @@ class QiEvaluation(models.Model):
         result = super().write(vals)
         if {"evaluation_type", "window_id"} & vals.keys():
             self._check_type_rights()
+        if "window_id" in vals:
+            # write rules are checked before the write only: the evaluation must
+            # stay one the user may write, not move to another organisation's window
+            self.check_access("write")
         if template_changed:
             for evaluation in self:
                 if evaluation.state != "draft":
@@ -342,7 +347,7 @@ class QiEvaluation(models.Model):
         self._check_scoring_rights()
         for evaluation in self:
             evaluation._create_improvements(date_done)
-        self.with_context(qi_evaluation_closing=True).write({"state": "done", "date_done": date_done})
+        self.with_context(qi_evaluation_closing=FLOW).write({"state": "done", "date_done": date_done})
         for evaluation in self:
             evaluation.message_post(
                 body=self.env._(
@@ -383,7 +388,7 @@ class QiEvaluation(models.Model):
         findings = self.finding_ids.filtered(lambda f: not f.improvement_id)
         for finding in findings:
             improvement = Improvement.create(self._prepare_improvement_vals(finding, date_done))
-            finding.with_context(qi_evaluation_closing=True).improvement_id = improvement
+            finding.with_context(qi_evaluation_closing=FLOW).improvement_id = improvement
         return findings.improvement_id
 
     def action_cancel(self):
@@ -398,7 +403,7 @@ class QiEvaluation(models.Model):
         for evaluation in self:
             if evaluation.state != "cancelled":
                 raise UserError(self.env._("Only a cancelled evaluation goes back to draft (%s).", evaluation.name))
-        self.with_context(qi_evaluation_closing=True).write({"state": "draft"})
+        self.with_context(qi_evaluation_closing=FLOW).write({"state": "draft"})
         return True
 
     def action_view_improvements(self):

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from odoo.addons.qi_window.tools.flow import in_flow
 
 
 class QiEvaluationFinding(models.Model):
@@ -27,17 +30,29 @@ class QiEvaluationFinding(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if any(vals.get("improvement_id") for vals in vals_list):
+            self._check_improvement_link()
         findings = super().create(vals_list)
         findings.evaluation_id._check_scoring_rights()
         return findings
 
     def write(self, vals):
+        if "improvement_id" in vals:
+            self._check_improvement_link()
         self.evaluation_id._check_scoring_rights()
         result = super().write(vals)
         if "line_id" in vals:
             self.evaluation_id._check_scoring_rights()
+            # rules are checked before the write only: no moving a finding into
+            # an evaluation (of a window) the user may not score
+            self.check_access("write")
         return result
 
     def unlink(self):
         self.evaluation_id._check_scoring_rights()
         return super().unlink()
+
+    def _check_improvement_link(self):
+        """Only closing the evaluation links a finding to its improvement (R-8.3.1)."""
+        if not in_flow(self.env, "qi_evaluation_closing"):
+            raise AccessError(self.env._("A finding's improvement is set when its evaluation is done."))

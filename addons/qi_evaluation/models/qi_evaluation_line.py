@@ -118,6 +118,9 @@ class QiEvaluationLine(models.Model):
         result = super().write(vals)
         if "evaluation_id" in vals:
             self.evaluation_id._check_scoring_rights()
+            # rules are checked before the write only: no moving a line into
+            # an evaluation (of a window) the user may not score
+            self.check_access("write")
         return result
 
     def unlink(self):

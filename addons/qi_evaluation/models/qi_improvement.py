@@ -217,8 +217,19 @@ class QiImprovement(models.Model):
                 )
             if "state" in vals:
                 self._check_state_change(vals["state"])
+            if "owner_id" in vals and self.filtered(
+                lambda i: i.state not in ("open", "in_progress") and i.owner_id.id != vals["owner_id"]
+            ):
+                # whoever did the work must not hand it off and then verify it
+                raise UserError(self.env._("The owner of an improvement waiting for verification or finished stays."))
+            if "window_id" in vals and self.filtered("evaluation_id"):
+                raise UserError(self.env._("An improvement raised by an evaluation stays with the evaluated window."))
         previous_owners = {i.id: i.owner_id for i in self} if "owner_id" in vals else {}
         result = super().write(vals)
+        if "window_id" in vals:
+            # write rules are checked before the write only: no moving an
+            # improvement to a window the user does not work for
+            self.check_access("write")
         for improvement in self:
             if previous_owners and previous_owners[improvement.id] != improvement.owner_id:
                 improvement.activity_unlink(["qi_evaluation.mail_activity_type_improvement"])

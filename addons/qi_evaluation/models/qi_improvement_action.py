@@ -49,7 +49,13 @@ class QiImprovementAction(models.Model):
 
     def write(self, vals):
         self._check_improvement_running()
-        return super().write(vals)
+        result = super().write(vals)
+        if "improvement_id" in vals:
+            self._check_improvement_running()
+            # rules are checked before the write only: no moving an action to
+            # an improvement of a window the user does not work for
+            self.check_access("write")
+        return result
 
     def unlink(self):
         self._check_improvement_running()

@@ -132,3 +132,54 @@ class TestEvaluationAccess(QiEvaluationCommon):
         self.assertEqual(window.improvement_open_count, 1)
         user = new_test_user(self.env, "eval_outsider", groups="qi_window.group_qi_user")
         self.assertFalse(self.env["qi.window"].with_user(user).search([("id", "=", self.window_a.id)]))
+
+    def test_records_do_not_move_to_a_window_out_of_reach(self):
+        """Write rules hold before the write only: moving a record to another
+        window or organisation is checked after it too."""
+        other_company = self.env["res.company"].create({"name": "Other Operating Organisation"})
+        far_window = self.env["qi.window"].create({"name": "Far Window", "code": "EV-FAR", "company_id": other_company.id})
+        evaluation = self._evaluation()
+        with self.assertRaises(AccessError):
+            evaluation.with_user(self.leader).write({"window_id": far_window.id})
+        evaluation.action_start()
+        other = self._evaluation(window=self.window_b)
+        other.action_start()
+        # staff of window A score A's internal evaluation, not B's
+        with self.assertRaises(AccessError):
+            self._line(evaluation, "B1.1").with_user(self.staff_a).write({"evaluation_id": other.id})
+        finding = self._finding(evaluation, "B1.2", user=self.staff_a)
+        with self.assertRaises(AccessError):
+            finding.with_user(self.staff_a).write({"line_id": self._line(other, "B1.2").id})
+        # nor link a finding to an improvement by hand
+        manual = self.env["qi.improvement"].with_user(self.staff_b).create(
+            {"name": "Queue too long", "window_id": self.window_b.id}
+        )
+        with self.assertRaises(AccessError):
+            finding.with_user(self.staff_a).write({"improvement_id": manual.id})
+        evaluation.action_done()
+        improvement = evaluation.improvement_ids
+        self.assertEqual(finding.improvement_id, improvement)
+        # an evaluation's improvement stays with its window; a manual one stays within reach
+        with self.assertRaises(UserError):
+            improvement.with_user(self.leader).write({"window_id": self.window_b.id})
+        mine = self.env["qi.improvement"].with_user(self.staff_a).create(
+            {"name": "Leaflets out of stock", "window_id": self.window_a.id}
+        )
+        with self.assertRaises(AccessError):
+            mine.with_user(self.staff_a).write({"window_id": self.window_b.id})
+        action = self.env["qi.improvement.action"].with_user(self.staff_a).create(
+            {"improvement_id": mine.id, "name": "Reprint"}
+        )
+        with self.assertRaises(AccessError):
+            action.with_user(self.staff_a).write({"improvement_id": manual.id})
+
+    def test_closing_context_cannot_be_sent_over_rpc(self):
+        evaluation = self._evaluation()
+        evaluation.action_start()
+        evaluation.action_done()
+        line = self._line(evaluation, "B1.1").with_user(self.leader)
+        with self.assertRaises(UserError):
+            line.with_context(qi_evaluation_closing=True).write({"score": 1.0})
+        with self.assertRaises(UserError):
+            evaluation.with_user(self.leader).with_context(qi_evaluation_closing=True).write({"state": "in_progress"})
+        self.assertEqual(evaluation.state, "done")

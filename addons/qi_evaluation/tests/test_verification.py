@@ -84,6 +84,10 @@ class TestVerification(QiEvaluationCommon):
             with self.assertRaises(ValidationError):
                 self._verify(self.staff_a2)
             self.assertEqual(self.improvement.state, "to_verify")
+            # nor is the owner handed off so that he could verify his own work
+            with self.assertRaises(UserError):
+                self.improvement.with_user(self.leader).write({"owner_id": self.staff_a2.id})
+            self.assertEqual(self.improvement.owner_id, self.staff_a)
             # and actions cannot change while it waits for verification
             with self.assertRaises(UserError):
                 self.env["qi.improvement.action"].with_user(self.staff_a).create(

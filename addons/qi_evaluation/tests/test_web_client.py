@@ -1,25 +1,10 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-# wait until the view shows records (or its empty state), then report success;
-# any error the web client logs meanwhile fails the test
-WAIT_FOR = """
-const selector = %r;
-const started = Date.now();
-const timer = setInterval(() => {
-    if (document.querySelector(selector)) {
-        clearInterval(timer);
-        setTimeout(() => console.log("test successful"), 300);
-    } else if (Date.now() - started > 20000) {
-        clearInterval(timer);
-        console.error("nothing rendered for " + selector);
-    }
-}, 100);
-"""
-RECORDS = ".o_kanban_record:not(.o_kanban_ghost), .o_data_row, .o_view_nocontent, .o_pivot, .o_graph_renderer"
+from odoo.addons.qi_window.tests import common
 
 
 @tagged("post_install", "-at_install")
-class TestWebClient(HttpCase):
+class TestWebClient(common.QiWebClientCase):
     """The evaluation screens render in the web client without errors, for
     window staff, the leader and the coordination department (demo data shown)."""
 
@@ -33,11 +18,7 @@ class TestWebClient(HttpCase):
         cls.leader = new_test_user(
             cls.env, "qi_eval_web_leader", groups="qi_window.group_qi_manager", name="Web Leader"
         )
-        cls.window = cls.env.ref("qi_window.window_government_centre_demo")
-        cls.window.staff_ids = [(0, 0, {"user_id": cls.staff.id, "role": "first_handler"})]
-
-    def _open(self, path, selector, login):
-        self.browser_js(path, WAIT_FOR % selector, login=login, timeout=90)
+        cls.window = cls._add_demo_window_staff(cls.staff)
 
     def test_lists_kanbans_and_reports(self):
         for action, login in (
@@ -50,8 +31,8 @@ class TestWebClient(HttpCase):
             ("qi_evaluation_template_action", "qi_eval_web_leader"),
         ):
             with self.subTest(action=action):
-                self._open(f"/odoo/action-qi_evaluation.{action}", RECORDS, login)
-        self._open("/odoo/action-qi_window.qi_window_action", RECORDS, "qi_eval_web_staff")
+                self._open(f"/odoo/action-qi_evaluation.{action}", self.RECORDS, login)
+        self._open("/odoo/action-qi_window.qi_window_action", self.RECORDS, "qi_eval_web_staff")
 
     def test_forms(self):
         evaluation = self.env["qi.evaluation"].search([("window_id", "=", self.window.id)], limit=1)
@@ -66,4 +47,4 @@ class TestWebClient(HttpCase):
             (f"/odoo/action-qi_window.qi_window_action/{self.window.id}", "qi_eval_web_staff"),
         ):
             with self.subTest(path=path, login=login):
-                self._open(path, ".o_form_view .o_form_sheet", login)
+                self._open(path, self.FORM, login)

@@ -1,4 +1,5 @@
-from odoo.tests import TransactionCase, new_test_user
+from odoo import Command
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 
 class QiWindowCommon(TransactionCase):
@@ -36,3 +37,44 @@ class QiWindowCommon(TransactionCase):
                 "staff_ids": [(0, 0, {"user_id": cls.staff_b.id, "role": "first_handler"})],
             }
         )
+
+
+# Wait until the view shows records (or its empty state), then report success;
+# any error the web client logs meanwhile fails the test.
+WEB_CLIENT_WAIT_FOR = """
+const selector = %r;
+const started = Date.now();
+const timer = setInterval(() => {
+    if (document.querySelector(selector)) {
+        clearInterval(timer);
+        setTimeout(() => console.log("test successful"), 300);
+    } else if (Date.now() - started > 20000) {
+        clearInterval(timer);
+        console.error("nothing rendered for " + selector);
+    }
+}, 100);
+"""
+# what a list, kanban, pivot or graph view shows once loaded
+WEB_CLIENT_RECORDS = ".o_kanban_record:not(.o_kanban_ghost), .o_data_row, .o_view_nocontent, .o_pivot, .o_graph_renderer"
+WEB_CLIENT_FORM = ".o_form_view .o_form_sheet"
+
+
+class QiWebClientCase(HttpCase):
+    """Screens of a qi_* addon open in the web client without errors.
+
+    Shared by the addons' ``test_web_client`` modules:
+    ``from odoo.addons.qi_window.tests.common import QiWebClientCase``.
+    """
+
+    RECORDS = WEB_CLIENT_RECORDS
+    FORM = WEB_CLIENT_FORM
+
+    @classmethod
+    def _add_demo_window_staff(cls, user, role="first_handler"):
+        """Put ``user`` on the staff of the demo government-centre window; returns the window."""
+        window = cls.env.ref("qi_window.window_government_centre_demo")
+        window.staff_ids = [Command.create({"user_id": user.id, "role": role})]
+        return window
+
+    def _open(self, path, selector, login):
+        self.browser_js(path, WEB_CLIENT_WAIT_FOR % selector, login=login, timeout=90)
