@@ -47,6 +47,13 @@ class TestArchiveIntegrity(QiArchiveCommon):
         self.assertEqual(issue.actual, hashlib.sha256(b"integrity second file 4712").hexdigest())
         # the leader of the window is told
         self.assertIn(self.leader, report.activity_ids.user_id)
+        # staff of another window read the report, not which record of window A is concerned
+        self.env.invalidate_all()
+        Issue = self.env["qi.archive.integrity.issue"].with_user(self.staff_b)
+        self.assertFalse(Issue.search([("report_id", "=", report.id)]))
+        bodies = report.with_user(self.staff_b).message_ids.mapped("body")
+        self.assertTrue(bodies)
+        self.assertFalse([body for body in bodies if self.record.name in body])
 
     def test_file_changed_in_the_database(self):
         # sudo: the test tampers with the stored file as an intruder would
