@@ -15,3 +15,4 @@ from . import ir_binary
 from . import ir_actions_report
 from . import mail_message
 from . import qi_archive_demo
+from . import ir_module_module

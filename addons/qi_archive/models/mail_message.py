@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.tools import SQL
 
 
 class MailMessage(models.Model):
@@ -21,7 +22,12 @@ class MailMessage(models.Model):
     def _qi_check_archived_attachments(self):
         """An archived file goes out by mail only under the sender's active
         grant, and never when it is a trade secret; each use is logged."""
-        # sudo: only the link fields of the attachments are read, to find archived files
-        attachments = self.sudo().attachment_ids
+        # the attachments' ids by SQL: a superuser read of the messages would
+        # fill the cache that the sender's environment reads from afterwards
+        self.flush_model(["attachment_ids"])
+        self.env.cr.execute(SQL(
+            "SELECT DISTINCT attachment_id FROM message_attachment_rel WHERE message_id = ANY(%s)", list(self.ids)
+        ))
+        attachments = self.env["ir.attachment"].browse([row[0] for row in self.env.cr.fetchall()])
         if attachments:
             attachments._qi_archive_check_content("mail")

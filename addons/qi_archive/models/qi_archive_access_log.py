@@ -2,6 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -56,30 +57,45 @@ class QiArchiveAccessLog(models.Model):
         return super(QiArchiveAccessLog, exportable)._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
 
     @api.model
-    def _qi_log(self, attachments, action, grants):
-        """Log the use of archived ``attachments`` (sudo recordset of archive
-        attachments) by the current user under ``grants`` {record id: request}."""
+    def _qi_log(self, links, action, grants, file_name=None):
+        """Log the use of protected files, ``links`` [(attachment id, archive
+        record id)], by the current user under ``grants`` {record id: request};
+        ``file_name`` names what was used when it is no file (a report)."""
         from odoo.http import request as http_request
 
-        if not attachments:
+        if not links:
             return
         ip_address = False
         if http_request:
             ip_address = http_request.httprequest.remote_addr
-        # sudo: the archived file lines name what was opened
-        files = self.env["qi.archive.file"].sudo().search([("attachment_id", "in", attachments.ids)])
-        file_by_attachment = {line.attachment_id.id: line for line in files}
+        attachment_ids = [att_id for att_id, _record_id in links if att_id]
+        # plain SQL: the names and file lines of what was opened, without
+        # putting protected records in the cache of the caller's environment
+        self.env["qi.archive.file"].flush_model(["attachment_id", "origin_attachment_id", "record_id", "name"])
+        self.env.cr.execute(SQL(
+            """SELECT f.record_id, COALESCE(f.attachment_id, 0), COALESCE(f.origin_attachment_id, 0), f.id, f.name
+                 FROM qi_archive_file f
+                WHERE f.attachment_id = ANY(%s) OR f.origin_attachment_id = ANY(%s)""",
+            attachment_ids, attachment_ids,
+        ))
+        lines = {}
+        for record_id, copy_id, origin_id, line_id, name in self.env.cr.fetchall():
+            for att_id in (copy_id, origin_id):
+                lines.setdefault((att_id, record_id), (line_id, name))
+        self.env["ir.attachment"].flush_model(["name"])
+        self.env.cr.execute(SQL("SELECT id, name FROM ir_attachment WHERE id = ANY(%s)", attachment_ids))
+        names = dict(self.env.cr.fetchall())
         now = fields.Datetime.now()
         vals_list = []
-        for attachment in attachments:
-            line = file_by_attachment.get(attachment.id)
-            grant = grants.get(attachment.res_id)
+        for att_id, record_id in links:
+            line_id, name = lines.get((att_id, record_id), (False, names.get(att_id) or file_name))
+            grant = grants.get(record_id)
             vals_list.append({
                 "date": now,
                 "user_id": self.env.uid,
-                "record_id": attachment.res_id,
-                "file_id": line.id if line else False,
-                "file_name": line.name if line else attachment.name,
+                "record_id": record_id,
+                "file_id": line_id,
+                "file_name": name,
                 "request_id": grant.id if grant else False,
                 "action": action,
                 "ip_address": ip_address,

@@ -26,7 +26,8 @@ class QiArchiveFile(models.Model):
         help="Emptied when the record is disposed of.",
     )
     origin = fields.Char(readonly=True, help="The document the file was copied from.")
-    origin_attachment_id = fields.Integer(string="Original Attachment ID", readonly=True)
+    # indexed: every attachment search asks whether a file is such an original
+    origin_attachment_id = fields.Integer(string="Original Attachment ID", readonly=True, index="btree_not_null")
     window_id = fields.Many2one(related="record_id.window_id", store=True, index=True)
     company_id = fields.Many2one(related="record_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="record_id.partner_id", store=True, index=True)

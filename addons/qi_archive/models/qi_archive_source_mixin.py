@@ -24,9 +24,10 @@ class QiArchiveSourceMixin(models.AbstractModel):
     qi_archived = fields.Boolean(string="Archived", compute="_compute_qi_archive_record_id")
 
     def _compute_qi_archive_record_id(self):
-        # sudo: whether a document is archived, and under which number, is not secret
-        records = self.env["qi.archive.record"].sudo().search(
-            [("source_model", "=", self._name), ("source_id", "in", self.ids)]
+        # sudo: whether a document is archived is not secret; only source_id is
+        # fetched, so no other field of the archive record enters the cache
+        records = self.env["qi.archive.record"].sudo().search_fetch(
+            [("source_model", "=", self._name), ("source_id", "in", self.ids)], ["source_id"]
         )
         by_source = {record.source_id: record.id for record in records}
         for source in self:
