@@ -3,13 +3,13 @@ import zipfile
 
 from odoo import http
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import QiArchiveCommon
 
 SECRET = b"QI-MARKER trade secret formula"
 NOTE_B = b"QI-MARKER window B internal note"
-CERTIFICATE = b"QI-MARKER other provider certificate"
+CERTIFICATE = b"%PDF-1.4\n% QI-MARKER other provider certificate\n%%EOF\n"
 PRIVATE = b"QI-MARKER administrator private file"
 
 
@@ -36,11 +36,15 @@ class TestArchiveZipDoor(QiArchiveCommon, HttpCase):
         self.note_b = case_b.message_ids.attachment_ids.filtered(lambda a: a.name == "note-b.txt")
         # another provider's certificate, and a private file of the administrator
         other_provider = self.env["res.partner"].create({"name": "Other Lab", "is_company": True})
-        other_portal = new_test_user(self.env, "arch_other_lab", groups="base.group_portal", name="Other Lab User")
-        other_portal.partner_id.parent_id = other_provider
-        self.certificate = self.env["ir.attachment"].with_user(other_portal).create(
-            {"name": "certificate.txt", "raw": CERTIFICATE}
-        )
+        qualification = self.env["qi.provider.qualification"].create({
+            "provider_id": other_provider.id, "number": "CMA-OTHER-1",
+            "certificate_file": self._b64(CERTIFICATE), "certificate_filename": "certificate.pdf",
+        })
+        self.certificate = self.env["ir.attachment"].search([
+            ("res_model", "=", "qi.provider.qualification"), ("res_id", "=", qualification.id),
+            ("res_field", "=", "certificate_file"),
+        ])
+        self.assertTrue(self.certificate)
         self.private = self.env["ir.attachment"].with_user(self.env.ref("base.user_admin")).create({"name": "private.txt", "raw": PRIVATE})
         self.own = self.env["ir.attachment"].with_user(self.staff).create({
             "name": "own.txt", "raw": b"own staff file", "res_model": "qi.case", "res_id": self._case().id,
@@ -69,14 +73,20 @@ class TestArchiveZipDoor(QiArchiveCommon, HttpCase):
                 self.authenticate(None, None)
                 self.assertEqual(self.url_open("/qi/demand").status_code, 200)
             for attachment in forbidden:
-                if actor == "staff" and attachment == self.note_b:
+                # staff read the providers' qualifications, window B's staff its own notes
+                if (actor == "staff of window B" and attachment == self.note_b) or (
+                    actor.startswith("staff") and attachment == self.certificate
+                ):
                     continue
                 with self.subTest(actor=actor, file=attachment.name):
                     response, contents = self._zip(attachment)
                     self.assertNotEqual(response.status_code, 200)
                     self.assertNotIn(b"QI-MARKER", contents + response.content)
             with self.subTest(actor=actor, file="all at once"):
-                response, contents = self._zip(forbidden)
+                allowed = self.certificate if user and not user.share else forbidden.browse()
+                if user == self.staff_b:
+                    allowed |= self.note_b
+                response, contents = self._zip(forbidden - allowed)
                 self.assertNotIn(b"QI-MARKER", contents + response.content)
 
     def test_own_files_still_zip(self):
