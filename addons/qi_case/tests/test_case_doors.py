@@ -216,12 +216,14 @@ class TestCaseDoors(HttpCase, QiCaseCommon):
             {"name": "carried.pdf", "raw": HTML, "res_model": "mail.compose.message", "res_id": 0}
         )
         page.invalidate_recordset()
+        # sudo: the token Odoo hands the uploader with the upload's answer
+        token = page.sudo()._get_ownership_token()
         with mute_logger(*QUIET):
             self.url_open("/mail/message/post", json={"jsonrpc": "2.0", "method": "call", "id": 0, "params": {
                 "thread_model": "qi.case", "thread_id": self.case_a.id,
                 "post_data": {
                     "body": "see file", "attachment_ids": page.ids, "message_type": "comment",
-                    "attachment_tokens": [page.sudo()._get_ownership_token()],
+                    "attachment_tokens": [token],
                 },
             }})
         self.assertFalse(Attachment.search_count([("name", "=", "carried.pdf"), ("res_model", "=", "qi.case")]))
