@@ -21,6 +21,7 @@ class QiArchiveAccessLog(models.Model):
 
     _name = "qi.archive.access.log"
     _description = "QI Archive Access Log"
+    _inherit = ["qi.window.bound.mixin"]
     _order = "date desc, id desc"
     _rec_name = "record_id"
 

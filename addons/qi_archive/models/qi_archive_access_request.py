@@ -5,6 +5,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools import plaintext2html
 
 REQUEST_STATES = [
     ("draft", "Draft"),
@@ -24,7 +25,7 @@ class QiArchiveAccessRequest(models.Model):
 
     _name = "qi.archive.access.request"
     _description = "QI Archive Access Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["qi.window.bound.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
@@ -369,7 +370,8 @@ class QiArchiveAccessRequest(models.Model):
                     "mail.mail_activity_data_todo",
                     user_id=approver.id,
                     summary=self.env._("Archive access request to decide"),
-                    note=request.reason,
+                    # the reason is plain text the requester typed: escaped, never markup
+                    note=plaintext2html(request.reason or ""),
                 )
         return True
 

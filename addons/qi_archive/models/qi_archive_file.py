@@ -9,6 +9,7 @@ class QiArchiveFile(models.Model):
 
     _name = "qi.archive.file"
     _description = "QI Archived File"
+    _inherit = ["qi.window.bound.mixin"]
     _order = "record_id, sequence, id"
 
     record_id = fields.Many2one("qi.archive.record", required=True, readonly=True, index=True, ondelete="cascade")

@@ -11,6 +11,7 @@ ISSUE_KINDS = [
 class QiArchiveIntegrityIssue(models.Model):
     _name = "qi.archive.integrity.issue"
     _description = "QI Archive Integrity Mismatch"
+    _inherit = ["qi.window.bound.mixin"]
     _order = "report_id, record_id, id"
 
     report_id = fields.Many2one("qi.archive.integrity.report", required=True, readonly=True, index=True, ondelete="cascade")

@@ -37,6 +37,7 @@ class QiArchiveRecord(models.Model):
 
     _name = "qi.archive.record"
     _description = "QI Archive Record"
+    _inherit = ["qi.window.bound.mixin"]
     _order = "archived_on desc, id desc"
 
     name = fields.Char(string="Archive Number", required=True, readonly=True, copy=False, index="trigram")

@@ -7,3 +7,5 @@ from . import test_archive_cron
 from . import test_archive_http
 from . import test_archive_bypass
 from . import test_archive_doors
+from . import test_cron_context
+from . import test_request_note

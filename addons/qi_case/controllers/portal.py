@@ -1,21 +1,19 @@
 from urllib.parse import urlencode
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.http import request
-from odoo.tools import plaintext2html, str2bool
+from odoo.tools import consteq, plaintext2html, str2bool
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-
-# uploads on the portal: what an enterprise sends as materials
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-ALLOWED_UPLOAD_TYPES = {
-    "application/pdf", "image/jpeg", "image/png", "application/zip",
-    "application/msword", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+from odoo.addons.qi_window.tools.upload import (
+    ALLOWED_UPLOAD_TYPES,
+    MAX_UPLOAD_BYTES,
+    check_upload,
+    is_inline,
+)
 
 
 def demand_choices():
@@ -136,13 +134,30 @@ class QiCasePortal(CustomerPortal):
             "access_url": case.access_url,
         } for case in cases_sudo]
 
+    def _qi_check_record(self, model, record_id, access_token=None):
+        """The record, sudoed, if the visitor may read it or holds its token.
+
+        A foreign and a missing id do the same work (the same queries, in the
+        same order) and give the same 404: the answer's time does not tell
+        which ids exist."""
+        Model = request.env[model].with_context(active_test=False)
+        # one query with the visitor's own rights; ACLs come from a cache
+        record = Model.search([("id", "=", record_id)]) if Model.has_access("read") else Model
+        if not record and access_token:
+            # sudo: only the token of this id is read, to compare it with the one
+            # the visitor holds; nothing of the record leaves before it matches
+            record = Model.sudo().search_fetch([("id", "=", record_id)], ["access_token"])
+            if not consteq(record.access_token or "", access_token):
+                record = Model
+        if not record:
+            raise request.not_found()
+        # sudo: the visitor may read this record (or holds its token), checked above;
+        # the flow methods write fields the portal cannot write directly
+        return record.sudo()
+
     def _qi_case_check(self, case_id, access_token=None):
-        """The case, sudoed, if the visitor may read it or holds its token;
-        a foreign and a missing case are the same 404."""
-        try:
-            return self._document_check_access("qi.case", case_id, access_token)
-        except (AccessError, MissingError):
-            raise request.not_found() from None
+        """The case, sudoed, if the visitor may read it or holds its token."""
+        return self._qi_check_record("qi.case", case_id, access_token)
 
     def _qi_case_attachments(self, case_sudo):
         """The files the portal offers for a case: those of the messages its
@@ -190,7 +205,13 @@ class QiCasePortal(CustomerPortal):
         if not attachment_sudo:
             raise request.not_found()
         stream = request.env["ir.binary"]._get_stream_from(attachment_sudo, "raw")
-        return stream.get_response(as_attachment=str2bool(download, default=False))
+        # only PDFs and images are shown in the browser; anything else is a
+        # download, and a type outside the upload rule (a page stored before
+        # the rule, a file from the back office) is sent as bytes, never as a page
+        if stream.mimetype not in ALLOWED_UPLOAD_TYPES:
+            stream.mimetype = "application/octet-stream"
+        inline = is_inline(stream.mimetype) and not str2bool(download, default=False)
+        return stream.get_response(as_attachment=not inline)
 
     @http.route("/my/qi/cases/<int:case_id>/report", type="http", auth="public", website=True)
     def portal_qi_case_report(self, case_id, access_token=None, report_type="pdf", download=False, **kwargs):
@@ -245,19 +266,19 @@ class QiCasePortal(CustomerPortal):
         return request.render("qi_case.portal_qi_case_new", values)
 
     def _qi_check_uploads(self, files):
+        """The reason for each refused file, by the suite's one upload rule
+        (type from the content, size; qi_window/tools/upload.py)."""
         errors = {}
         for upload in files:
             if not upload.filename:
                 continue
-            upload.seek(0, 2)
-            size = upload.tell()
-            upload.seek(0)
-            if size > MAX_UPLOAD_BYTES:
-                errors["attachments"] = request.env._("%s is larger than 10 MB.", upload.filename)
-            elif upload.mimetype not in ALLOWED_UPLOAD_TYPES:
-                errors["attachments"] = request.env._(
-                    "%s: only PDF, images, Word, Excel and ZIP files are accepted.", upload.filename
-                )
+            try:
+                # one byte more than the limit tells a file that is too large
+                check_upload(request.env, upload.filename, upload.read(MAX_UPLOAD_BYTES + 1))
+            except UserError as error:
+                errors["attachments"] = error.args[0]
+            finally:
+                upload.seek(0)
         return errors
 
     def _qi_read_uploads(self, files):
@@ -322,16 +343,7 @@ class QiCasePortal(CustomerPortal):
         return request.render("qi_case.portal_my_qi_assignments", values)
 
     def _qi_assignment_check(self, assignment_id):
-        assignment = request.env["qi.case.assignment"].browse(assignment_id)
-        try:
-            assignment.check_access("read")
-            if not assignment.exists():
-                raise MissingError("")
-        except (AccessError, MissingError):
-            raise request.not_found() from None
-        # sudo: the visitor may read this assignment (checked above); the flow
-        # methods write fields the portal cannot write directly
-        return assignment.sudo()
+        return self._qi_check_record("qi.case.assignment", assignment_id)
 
     def _qi_assignment_notes(self, assignment_sudo):
         """The discussion a provider sees: public comments and the notes of its

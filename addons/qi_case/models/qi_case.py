@@ -38,6 +38,7 @@ class QiCase(models.Model):
     _name = "qi.case"
     _description = "QI Service Case"
     _inherit = [
+        "qi.window.bound.mixin",
         "portal.mixin",
         "mail.thread.cc",
         "mail.activity.mixin",

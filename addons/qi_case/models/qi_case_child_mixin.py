@@ -11,6 +11,7 @@ class QiCaseChildMixin(models.AbstractModel):
 
     _name = "qi.case.child.mixin"
     _description = "QI Case Child Record"
+    _inherit = ["qi.window.bound.mixin"]
 
     case_id = fields.Many2one("qi.case", required=True, ondelete="cascade", index=True)
     window_id = fields.Many2one(related="case_id.window_id", store=True, index=True)

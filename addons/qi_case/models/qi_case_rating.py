@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -32,7 +32,7 @@ class QiCaseRating(models.Model):
     _order = "date desc, id desc"
 
     handler_id = fields.Many2one(related="case_id.user_id", store=True, string="First Handler", index=True)
-    # the rater: kept for the follow-up, hidden from the rated staff (see rules)
+    # the rater: kept for the follow-up, hidden from the rated staff (see _rate)
     partner_id = fields.Many2one(
         "res.partner", string="Rated By", required=True, readonly=True,
         groups="qi_window.group_qi_manager,qi_window.group_qi_coordinator",
@@ -74,7 +74,12 @@ class QiCaseRating(models.Model):
             raise AccessError(self.env._("Only the service object rates its case."))
         if level not in dict(LEVELS):
             raise ValidationError(self.env._("Choose one of the five levels."))
-        previous = self.search([("case_id", "=", case.id), ("is_current", "=", True)])
+        # the rated staff must not learn who rated them (R-8.1): the rating is
+        # created and updated by the system user, so create_uid, write_uid and
+        # the author of its chatter name nobody; the rater is kept only in
+        # partner_id, which the leader who follows up bad reviews reads
+        Rating = self.with_user(SUPERUSER_ID).with_context(mail_create_nosubscribe=True)
+        previous = Rating.search([("case_id", "=", case.id), ("is_current", "=", True)])
         if previous:
             if previous.rerated_from_id or not previous.is_bad:
                 raise UserError(self.env._("This case was already rated; a bad review can be re-rated once."))
@@ -84,10 +89,12 @@ class QiCaseRating(models.Model):
             "rerated_from_id": previous.id or False,
         }
         values.update({key: value for key, value in sub_scores.items() if key in SUB_SCORES and value in dict(LEVELS)})
-        rating = self.create(values)
+        rating = Rating.create(values)
         if rating.is_bad and not rating.rerated_from_id:
             rating._open_follow_up()
-        return rating
+        # computed fields are written when flushed, in the flushing user's name
+        (rating | previous).flush_recordset()
+        return rating.with_env(self.env)
 
     def _open_follow_up(self):
         """Callback within 1 working day, fix within 15, on the window's leader."""

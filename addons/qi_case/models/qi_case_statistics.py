@@ -21,6 +21,7 @@ class QiCaseStatistics(models.Model):
 
     _name = "qi.case.statistics"
     _description = "QI Case Monthly Statistics"
+    _inherit = ["qi.window.bound.mixin"]
     _order = "month desc, window_id"
     _log_access = False
 

@@ -6,6 +6,7 @@ from stdnum.cn import uscc
 
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import plaintext2html
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 COLUMNS = ("uscc", "company", "origin_ref", "items", "subject", "description")
@@ -68,6 +69,7 @@ class QiCaseImportWizard(models.TransientModel):
             if not partner and not company:
                 errors.append(self.env._("Line %(line)s: a new enterprise needs its name.", line=line))
                 continue
+            description = (row.get("description") or "").strip()
             values.append({
                 "window_id": self.window_id.id,
                 "channel": self.channel,
@@ -76,7 +78,8 @@ class QiCaseImportWizard(models.TransientModel):
                 "origin_ref": (row.get("origin_ref") or "").strip(),
                 "item_ids": [(6, 0, items.ids)],
                 "subject": (row.get("subject") or "").strip() or self.env._("Follow-up of finding %s", row.get("origin_ref") or ""),
-                "description": (row.get("description") or "").strip(),
+                # plain text from the file: escaped into the HTML description
+                "description": plaintext2html(description) if description else False,
             })
         return values, errors
 

@@ -7,6 +7,7 @@ class QiProviderStation(models.Model):
 
     _name = "qi.provider.station"
     _description = "QI Provider Stationed at a Window"
+    _inherit = ["qi.window.bound.mixin"]
     _order = "window_id, date_from desc, id"
     _rec_name = "provider_id"
 

@@ -39,7 +39,7 @@ class QiEvaluation(models.Model):
 
     _name = "qi.evaluation"
     _description = "QI Window Evaluation"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["qi.window.bound.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_to desc, id desc"
     _mail_post_access = "read"  # the evaluated window's staff may comment on any of its evaluations
 
@@ -274,10 +274,6 @@ class QiEvaluation(models.Model):
         result = super().write(vals)
         if {"evaluation_type", "window_id"} & vals.keys():
             self._check_type_rights()
-        if "window_id" in vals:
-            # write rules are checked before the write only: the evaluation must
-            # stay one the user may write, not move to another organisation's window
-            self.check_access("write")
         if template_changed:
             for evaluation in self:
                 if evaluation.state != "draft":

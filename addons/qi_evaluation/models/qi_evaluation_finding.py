@@ -11,6 +11,7 @@ class QiEvaluationFinding(models.Model):
 
     _name = "qi.evaluation.finding"
     _description = "QI Evaluation Finding"
+    _inherit = ["qi.window.bound.mixin"]
     _order = "evaluation_id, line_sequence, id"
 
     line_id = fields.Many2one("qi.evaluation.line", string="Indicator", required=True, ondelete="cascade", index=True)

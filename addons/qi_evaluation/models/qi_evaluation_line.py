@@ -12,6 +12,7 @@ class QiEvaluationLine(models.Model):
 
     _name = "qi.evaluation.line"
     _description = "QI Evaluation Line"
+    _inherit = ["qi.window.bound.mixin"]
     _order = "evaluation_id, sequence, id"
 
     evaluation_id = fields.Many2one("qi.evaluation", required=True, ondelete="cascade", index=True)

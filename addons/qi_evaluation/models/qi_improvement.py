@@ -31,7 +31,7 @@ class QiImprovement(models.Model):
 
     _name = "qi.improvement"
     _description = "QI Improvement"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["qi.window.bound.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "is_overdue desc, date_deadline, id desc"
 
     name = fields.Char(string="Problem", required=True, tracking=True)
@@ -226,10 +226,6 @@ class QiImprovement(models.Model):
                 raise UserError(self.env._("An improvement raised by an evaluation stays with the evaluated window."))
         previous_owners = {i.id: i.owner_id for i in self} if "owner_id" in vals else {}
         result = super().write(vals)
-        if "window_id" in vals:
-            # write rules are checked before the write only: no moving an
-            # improvement to a window the user does not work for
-            self.check_access("write")
         for improvement in self:
             if previous_owners and previous_owners[improvement.id] != improvement.owner_id:
                 improvement.activity_unlink(["qi_evaluation.mail_activity_type_improvement"])

@@ -13,6 +13,7 @@ class QiImprovementAction(models.Model):
 
     _name = "qi.improvement.action"
     _description = "QI Improvement Action"
+    _inherit = ["qi.window.bound.mixin"]
     _order = "improvement_id, date_due, id"
 
     improvement_id = fields.Many2one("qi.improvement", required=True, ondelete="cascade", index=True)

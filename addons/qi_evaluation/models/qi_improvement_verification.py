@@ -15,6 +15,7 @@ class QiImprovementVerification(models.Model):
 
     _name = "qi.improvement.verification"
     _description = "QI Improvement Effectiveness Verification"
+    _inherit = ["qi.window.bound.mixin"]
     _order = "date desc, id desc"
 
     improvement_id = fields.Many2one("qi.improvement", required=True, ondelete="cascade", index=True)

@@ -18,6 +18,7 @@ class QiWindowChannel(models.Model):
 
     _name = "qi.window.channel"
     _description = "QI Window Online Channel"
+    _inherit = ["qi.window.bound.mixin"]
     _order = "window_id, sequence, id"
 
     window_id = fields.Many2one("qi.window", required=True, ondelete="cascade", index=True)

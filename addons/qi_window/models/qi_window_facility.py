@@ -24,7 +24,7 @@ class QiWindowFacility(models.Model):
 
     _name = "qi.window.facility"
     _description = "QI Window Facility"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["qi.window.bound.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "window_id, category, name, id"
 
     name = fields.Char(required=True, translate=True)

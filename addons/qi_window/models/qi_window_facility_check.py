@@ -9,6 +9,7 @@ class QiWindowFacilityCheck(models.Model):
 
     _name = "qi.window.facility.check"
     _description = "QI Window Facility Check"
+    _inherit = ["qi.window.bound.mixin"]
     _order = "date desc, id desc"
 
     facility_id = fields.Many2one("qi.window.facility", required=True, ondelete="cascade", index=True)

@@ -19,7 +19,7 @@ class QiWindowRule(models.Model):
 
     _name = "qi.window.rule"
     _description = "QI Window Rule"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["qi.window.bound.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "window_id, kind, version desc, id desc"
 
     name = fields.Char(required=True, translate=True, tracking=True)

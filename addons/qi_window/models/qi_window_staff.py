@@ -8,6 +8,7 @@ class QiWindowStaff(models.Model):
 
     _name = "qi.window.staff"
     _description = "QI Window Staff Member"
+    _inherit = ["qi.window.bound.mixin"]
     _order = "window_id, sequence, id"
     _rec_name = "user_id"
 

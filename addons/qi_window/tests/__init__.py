@@ -4,3 +4,5 @@ from . import test_facility_cron
 from . import test_rules
 from . import test_workday
 from . import test_public_page
+from . import test_cron_context
+from . import test_upload_rule

@@ -1,1 +1,1 @@
-from . import cron, flow, validation
+from . import cron, flow, upload, validation
