@@ -233,16 +233,16 @@ def _post(case, actor):
             "post_data": {"body": body, "message_type": "comment", "subtype_xmlid": "mail.mt_comment"},
         })))
         answers.append((f"landed on {key}", _landed(case, key, "mail.message", [("body", "ilike", body)])))
-    # someone else's file, named in a post on the actor's own thread
+    # someone else's file, named in a post on the actor's own thread: once
+    # posted, the file must still be closed to whoever could not open it
     model, res_id = case.threads[actor.home]
     for attachment_id in case.ids["attachments"]:
-        answers.append((f"/mail/message/post {actor.home} with file {attachment_id}", case.jsonrpc(
-            "/mail/message/post", {"thread_model": model, "thread_id": res_id, "post_data": {
-                "body": "see the file", "message_type": "comment", "attachment_ids": [attachment_id]}})))
-    # the files named in the posts: still closed to whoever could not open them
-    for attachment_id in case.ids["attachments"]:
-        url = f"/web/content/{attachment_id}?download=true"
-        answers.append((f"after posting: {url}", case.request(url)))
+        answer = case.jsonrpc("/mail/message/post", {"thread_model": model, "thread_id": res_id, "post_data": {
+            "body": "see the file", "message_type": "comment", "attachment_ids": [attachment_id]}})
+        answers.append((f"/mail/message/post {actor.home} with file {attachment_id}", answer))
+        if b'"result"' in answer:
+            url = f"/web/content/{attachment_id}?download=true"
+            answers.append((f"after posting: {url}", case.request(url)))
     return answers
 
 
@@ -308,7 +308,7 @@ DOORS = [
         [], {"name": "", "domain": [("id", "in", ids)], "limit": 100})),
          positive=(("staff_b", "follower_b"),)),
     Door("call_kw export_data", _call_kw("export_data", lambda c, m, ids, f, g: ([ids, list(f)], {})),
-         positive=(("staff_a", "note_a_body"), ("leader", "rater"))),
+         positive=(("staff_a", "case_a"), ("leader", "rater"))),
     Door("call_kw copy", _copy, mutates=True, positive=(("staff_a", "case_a"), ("leader", "note_a_file"))),
     Door("/json/2 read", _json2("read"), positive=(("staff_a", "note_a_body"), ("p1", "cert_p1"))),
     Door("/json/2 search_read", _json2("search_read"), positive=(("staff_b", "note_b_file"),)),
@@ -337,7 +337,7 @@ DOORS = [
     Door("/report/pdf", _report("pdf", (SOURCE,), ("case_a", "case_s")), readers=ARCHIVED,
          positive=(("leader", "note_a_body"), ("staff_a", "source_note"))),
     Door("/web/export/csv", _export("csv"), positive=(("staff_a", "case_a"), ("leader", "rater"))),
-    Door("/web/export/xlsx", _export("xlsx"), positive=(("staff_b", "note_b_body"), ("coordinator", "rater"))),
+    Door("/web/export/xlsx", _export("xlsx"), positive=(("staff_b", "case_b"), ("coordinator", "rater"))),
 ]
 
 
@@ -407,11 +407,11 @@ class TestGenericDoors(HttpCase):
             assignment.action_deliver()
             record.action_complete()
 
-        def note(record, staff, body_marker, file_marker):
-            attachment = Attachment.with_user(staff).create({
+        def note(record, staff, body_marker, file_marker=None):
+            attachment = file_marker and Attachment.with_user(staff).create({
                 "name": "review.png", "raw": png(file_marker), "res_model": "qi.case", "res_id": record.id})
             return record.with_user(staff).message_post(
-                body=f"Internal review {body_marker}", attachment_ids=attachment.ids, message_type="comment",
+                body=f"Internal review {body_marker}", attachment_ids=attachment and attachment.ids, message_type="comment",
                 subtype_xmlid="mail.mt_note"), attachment
 
         staff_a, staff_b = users["staff_a"], users["staff_b"]
@@ -442,7 +442,7 @@ class TestGenericDoors(HttpCase):
         case_s.action_close()
         source_file = Attachment.with_user(staff_a).create({
             "name": "valve-drawing.png", "raw": png(M["archived_file"]), "res_model": "qi.case", "res_id": case_s.id})
-        note_s, _note_s_file = note(case_s, staff_a, M["source_note"], "no secret")
+        note_s, _none = note(case_s, staff_a, M["source_note"])
         record = env["qi.archive.record"].with_user(staff_a)._qi_archive_source(case_s, confidentiality="trade_secret")
         request = env["qi.archive.access.request"].with_user(staff_a).create(
             {"record_ids": [Command.set(record.ids)], "reason": "Complaint review of the valve record"})
@@ -550,21 +550,28 @@ class TestGenericDoors(HttpCase):
                     )
 
     def test_a_copy_of_an_archived_file_stays_under_the_grant(self):
-        """R-9.b: copying archived content by the holder of a grant leaves
-        nothing readable once the grant is over."""
+        """R-9.b: copying archived content by the holder of a grant (as it is,
+        as a private file, onto a case) leaves nothing readable once the grant
+        is over."""
         self._login(ACTORS[0])  # staff A, the holder of the grant
         marker = SECRET["archived_file"].marker.encode()
-        archived = self.env["ir.attachment"].browse(self.ids["attachments"]).filtered(
+        # sudo: the test picks the archived copy that carries the marker
+        archived = self.env["ir.attachment"].sudo().browse(self.ids["attachments"]).filtered(
             lambda a: a.res_model == "qi.archive.record" and marker in (a.raw or b""))
-        self.assertTrue(archived)
-        answer = json.loads(self.call_kw("ir.attachment", "copy", [archived.ids]))
-        copies = answer.get("result") or []
+        self.assertEqual(len(archived), 1)
+        # the grant opens it now (so a refused copy is refused for being archived)
+        self.assertIn(marker, readable(self.call_kw("ir.attachment", "read", [archived.ids, ["datas"]])))
+        copies = []
+        for default in ({}, {"res_model": False, "res_id": 0}, {"res_model": "qi.case", "res_id": self.threads["case_a"][1]}):
+            answer = json.loads(self.call_kw("ir.attachment", "copy", [archived.ids], {"default": default}))
+            copies += answer.get("result") or []
         # the grant ends, as time would end it
         self.env["qi.archive.access.request"].search([("requester_id", "=", self.users["staff_a"].id)]).write(
             {"date_expiry": datetime.now() - timedelta(seconds=1)})
+        self.assertFalse(readable(self.call_kw("ir.attachment", "read", [archived.ids, ["datas"]])).count(marker))
         for copy_id in copies:
             for url in (f"/web/content/{copy_id}?download=true", f"/web/content/ir.attachment/{copy_id}/datas"):
-                with self.subTest(url=url):
+                with self.subTest(copy=copy_id, url=url):
                     self.assertNotIn(marker, readable(self.request(url)))
-            with self.subTest(call="read"):
+            with self.subTest(copy=copy_id, call="read"):
                 self.assertNotIn(marker, readable(self.call_kw("ir.attachment", "read", [[copy_id], ["datas"]])))
