@@ -5,6 +5,8 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.qi_window.tools.china import china_today, china_tz
+
 REQUEST_STATES = [
     ("draft", "Draft"),
     ("submitted", "To Decide"),
@@ -47,12 +49,12 @@ class QiArchiveAccessRequest(models.Model):
     leader_id = fields.Many2one(related="window_id.leader_id", store=True, index=True, string="Window Leader")
     reason = fields.Text(required=True, tracking=True)
     date_from = fields.Date(
-        string="From", required=True, default=fields.Date.context_today, tracking=True,
+        string="From", required=True, default=lambda self: china_today(), tracking=True,
         help="First day of the requested consultation period.",
     )
     date_to = fields.Date(
         string="To", required=True, tracking=True,
-        default=lambda self: fields.Date.add(fields.Date.context_today(self), days=7),
+        default=lambda self: fields.Date.add(china_today(), days=7),
         help="Last day of the requested consultation period.",
     )
     state = fields.Selection(REQUEST_STATES, default="draft", required=True, readonly=True, index=True, tracking=True)
@@ -267,7 +269,7 @@ class QiArchiveAccessRequest(models.Model):
     def _qi_default_expiry(self):
         """End of the last requested day, in the requester's time zone."""
         self.ensure_one()
-        tz = pytz.timezone(self.requester_id.tz or self.env.user.tz or "Asia/Shanghai")
+        tz = pytz.timezone(china_tz())  # the requested days are days in China
         local = tz.localize(datetime.combine(self.date_to, time(23, 59, 59)))
         return local.astimezone(pytz.UTC).replace(tzinfo=None)
 
@@ -279,7 +281,7 @@ class QiArchiveAccessRequest(models.Model):
             expiry = fields.Datetime.to_datetime(date_expiry) if date_expiry else request._qi_default_expiry()
             if expiry <= now:
                 raise UserError(self.env._("The grant of %s must end in the future.", request.name))
-            tz = pytz.timezone(request.requester_id.tz or self.env.user.tz or "Asia/Shanghai")
+            tz = pytz.timezone(china_tz())
             start_local = tz.localize(datetime.combine(request.date_from, time.min))
             start = max(now, start_local.astimezone(pytz.UTC).replace(tzinfo=None))
             if start >= expiry:
@@ -323,7 +325,7 @@ class QiArchiveAccessRequest(models.Model):
         return True
 
     def _qi_format(self, value):
-        tz = self.requester_id.tz or self.env.user.tz or "Asia/Shanghai"
+        tz = china_tz()
         return fields.Datetime.context_timestamp(self.with_context(tz=tz), value).strftime("%Y-%m-%d %H:%M:%S")
 
     def _qi_notify_requester(self, body):

@@ -54,6 +54,32 @@ def parse_demand(post, windows, items):
     }
 
 
+def check_uploads(files):
+    """The portal's limits on uploaded files: ``{"attachments": reason}`` for a refused one."""
+    errors = {}
+    for upload in files:
+        if not upload.filename:
+            continue
+        upload.seek(0, 2)
+        size = upload.tell()
+        upload.seek(0)
+        if size > MAX_UPLOAD_BYTES:
+            errors["attachments"] = request.env._("%s is larger than 10 MB.", upload.filename)
+        elif upload.mimetype not in ALLOWED_UPLOAD_TYPES:
+            errors["attachments"] = request.env._(
+                "%s: only PDF, images, Word, Excel and ZIP files are accepted.", upload.filename
+            )
+    return errors
+
+
+def read_uploads(files):
+    """(name, content) of each uploaded file; a refused file raises its reason."""
+    errors = check_uploads(files)
+    if errors:
+        raise UserError(next(iter(errors.values())))
+    return [(upload.filename, upload.read()) for upload in files if upload.filename]
+
+
 class QiCasePortal(CustomerPortal):
     """Enterprises follow their cases, providers and experts work their
     assignments (R-5.2.1, R-7.3.1). Every record is checked with the
@@ -245,27 +271,10 @@ class QiCasePortal(CustomerPortal):
         return request.render("qi_case.portal_qi_case_new", values)
 
     def _qi_check_uploads(self, files):
-        errors = {}
-        for upload in files:
-            if not upload.filename:
-                continue
-            upload.seek(0, 2)
-            size = upload.tell()
-            upload.seek(0)
-            if size > MAX_UPLOAD_BYTES:
-                errors["attachments"] = request.env._("%s is larger than 10 MB.", upload.filename)
-            elif upload.mimetype not in ALLOWED_UPLOAD_TYPES:
-                errors["attachments"] = request.env._(
-                    "%s: only PDF, images, Word, Excel and ZIP files are accepted.", upload.filename
-                )
-        return errors
+        return check_uploads(files)
 
     def _qi_read_uploads(self, files):
-        """(name, content) of each uploaded file; a refused file raises its reason."""
-        errors = self._qi_check_uploads(files)
-        if errors:
-            raise UserError(next(iter(errors.values())))
-        return [(upload.filename, upload.read()) for upload in files if upload.filename]
+        return read_uploads(files)
 
     def _qi_store_uploads(self, case_sudo, files):
         uploads = self._qi_read_uploads(files)

@@ -1,1 +1,1 @@
-from . import cron, flow, validation
+from . import china, cron, flow, settings, validation
