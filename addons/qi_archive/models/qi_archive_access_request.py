@@ -5,7 +5,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from odoo.addons.qi_window.tools.china import china_today, china_tz
+from odoo.addons.qi_window.tools.china import china_today, china_tz, recipient_env
 
 REQUEST_STATES = [
     ("draft", "Draft"),
@@ -297,7 +297,7 @@ class QiArchiveAccessRequest(models.Model):
             })
             request._qi_close_activities(self.env._("Granted until %s", request._qi_format(expiry)))
             request._qi_notify_requester(
-                self.env._(
+                request._qi_requester_env()._(
                     "Your request %(request)s is granted until %(expiry)s. The files of the records can be "
                     "opened until then; every opening is logged.",
                     request=request.name,
@@ -320,13 +320,20 @@ class QiArchiveAccessRequest(models.Model):
             })
             request._qi_close_activities(self.env._("Refused"))
             request._qi_notify_requester(
-                self.env._("Your request %(request)s is refused: %(reason)s", request=request.name, reason=note)
+                request._qi_requester_env()._(
+                    "Your request %(request)s is refused: %(reason)s", request=request.name, reason=note
+                )
             )
         return True
 
     def _qi_format(self, value):
         tz = china_tz()
         return fields.Datetime.context_timestamp(self.with_context(tz=tz), value).strftime("%Y-%m-%d %H:%M:%S")
+
+    def _qi_requester_env(self):
+        """The requester reads his notices in his own language (Chinese when unknown)."""
+        # sudo: the requester's language only
+        return recipient_env(self.env, self.sudo().requester_id)
 
     def _qi_notify_requester(self, body):
         # sudo: the requester (possibly a portal user) is told of what happens to his request
@@ -365,7 +372,7 @@ class QiArchiveAccessRequest(models.Model):
                 request.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=approver.id,
-                    summary=self.env._("Archive access request to decide"),
+                    summary=recipient_env(self.env, approver)._("Archive access request to decide"),
                     note=request.reason,
                 )
         return True
@@ -405,7 +412,9 @@ class QiArchiveAccessRequest(models.Model):
                 raise AccessError(self.env._("Only the leader of the window can revoke request %s.", request.name))
             # sudo: the decision fields are written by this flow only, after the check above
             request.sudo().write({"state": "expired", "date_expiry": fields.Datetime.now()})
-            request._qi_notify_requester(self.env._("Your access granted by %s was revoked.", request.name))
+            request._qi_notify_requester(
+                request._qi_requester_env()._("Your access granted by %s was revoked.", request.name)
+            )
         return True
 
     def action_view_logs(self):
@@ -433,7 +442,7 @@ class QiArchiveAccessRequest(models.Model):
                 # sudo: the state is set by this flow only
                 request.sudo().write({"state": "expired"})
                 request._qi_notify_requester(
-                    self.env._("Your access granted by %s has expired.", request.name)
+                    request._qi_requester_env()._("Your access granted by %s has expired.", request.name)
                 )
             if not commit_progress(self.env, len(batch)):
                 break

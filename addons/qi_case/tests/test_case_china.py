@@ -126,8 +126,7 @@ class TestCaseChina(QiCaseCommon):
                                                   ("partner_ids", "in", self.leader.partner_id.ids)])
         self.assertEqual(len(digest), 1)
         self.assertIn("Case Window A", digest.subject)
-        self.assertIn("2 件", digest.subject)
-        self.assertIn("已超期", digest.subject)
+        self.assertIn("有 2 个办件已超期", digest.subject)
 
     def _complete(self, case):
         case.action_accept()
