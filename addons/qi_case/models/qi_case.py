@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext
 from odoo.tools.mail import parse_contact_from_email
 
-from odoo.addons.qi_window.tools.china import china_date, china_today, recipient_env
+from odoo.addons.qi_window.tools.china import china_date, china_today, recipient_env, recipient_lang
 from odoo.addons.qi_window.tools.flow import FLOW, in_flow
 from odoo.addons.qi_window.tools.settings import int_param
 from odoo.addons.qi_window.tools.validation import is_valid_email
@@ -187,6 +187,10 @@ class QiCase(models.Model):
     )
     rating_requested_date = fields.Date(readonly=True, copy=False)
     rating_reminded = fields.Boolean(readonly=True, copy=False)
+    partner_lang = fields.Char(
+        compute="_compute_partner_lang", string="Service Object's Language",
+        help="The language mails to the service object are written in: its own, Chinese when unknown.",
+    )
     intake_key = fields.Char(
         readonly=True, copy=False,
         help="Idempotency key of the public form: a double-click or a retry never makes a second case.",
@@ -251,6 +255,12 @@ class QiCase(models.Model):
         # sudo: the level of the case's own current rating, shown to whoever reads the case
         for case in self.sudo():
             case.rating_level = case.qi_rating_ids.filtered("is_current")[:1].level
+
+    @api.depends("partner_id.lang")
+    def _compute_partner_lang(self):
+        for case in self:
+            # an installed language only: a mail in an inactive one cannot be rendered
+            case.partner_lang = recipient_lang(self.env, case.partner_id)
 
     @api.depends("overdue_reason")
     def _compute_deadline_state(self):

@@ -42,8 +42,13 @@ def china_lang(env):
 
 
 def recipient_lang(env, partner):
-    """The language a message to ``partner`` is written in: his own, else Chinese."""
-    return (partner and partner[:1].lang) or china_lang(env) or env.lang
+    """The language a message to ``partner`` is written in: his own, else Chinese
+    (an installed language only: Odoo refuses to render in another one)."""
+    installed = dict(env["res.lang"].get_installed())
+    lang = partner and partner[:1].lang
+    if lang in installed:
+        return lang
+    return china_lang(env) or env.context.get("lang") or "en_US"
 
 
 def recipient_env(env, recipient):
