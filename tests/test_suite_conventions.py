@@ -106,3 +106,19 @@ def test_glossary_names_the_terms_the_po_test_enforces():
     text = (ADDONS.parent / "docs" / "glossary.md").read_text(encoding="utf-8")
     for term in ("| Service item, item | 服务事项 | 服务项目 |", "| Case (a demand being handled) | 办件 | 案件, 服务事项 |"):
         assert term in text, f"docs/glossary.md lost the row {term!r}"
+
+
+# Dates in China's time whoever acts (issue 17): "today" from the acting user's time
+# zone is the gateway's or the cron's (__system__), or UTC for the public user
+USER_TZ_DATE_RE = re.compile(r"context_today|context_timestamp|Date\.today\(|\bdate\.today\(|datetime\.today\(")
+
+
+def test_dates_come_from_the_china_helper():
+    offenders = [
+        f"{path.relative_to(ADDONS)}:{number}"
+        for path in _python_files()
+        if "/tests/" not in str(path)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if USER_TZ_DATE_RE.search(line) and not line.lstrip().startswith("#")
+    ]
+    assert not offenders, "use qi_window.tools.china (china_today, china_date), not the user's time zone:\n" + "\n".join(offenders)

@@ -327,8 +327,9 @@ class QiArchiveAccessRequest(models.Model):
         return True
 
     def _qi_format(self, value):
-        tz = china_tz()
-        return fields.Datetime.context_timestamp(self.with_context(tz=tz), value).strftime("%Y-%m-%d %H:%M:%S")
+        # China's time, as the requested days are days in China
+        local = pytz.utc.localize(fields.Datetime.to_datetime(value)).astimezone(pytz.timezone(china_tz()))
+        return local.strftime("%Y-%m-%d %H:%M:%S")
 
     def _qi_requester_env(self):
         """The requester reads his notices in his own language (Chinese when unknown)."""
