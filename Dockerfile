@@ -3,6 +3,11 @@
 # are mounted by docker-compose.yml, not copied.
 FROM odoo:19
 USER root
+# PDF reports: the odoo:19 image already ships wkhtmltopdf and fonts-noto-cjk
+# (Chinese glyphs); the tests read the PDFs back with pdftotext (poppler-utils)
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends poppler-utils \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt requirements-test.txt /tmp/qi/
 RUN apt-get update \
     && apt-get install -y --no-install-recommends chromium \

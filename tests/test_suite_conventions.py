@@ -79,3 +79,46 @@ def test_every_sudo_says_why():
             if not (same_line_comment or comment_above):
                 offenders.append(f"{path.relative_to(ADDONS)}:{number + 1}: {line.strip()}")
     assert not offenders, "sudo() without a comment saying why it is safe:\n" + "\n".join(offenders)
+
+
+# docs/glossary.md: one Chinese term per concept (a catalogue entry is a 服务事项,
+# a handled demand a 办件); the terms its "never" column forbids, per concept
+GLOSSARY_CASE_RE = re.compile(r"\bcases?\b", re.IGNORECASE)
+GLOSSARY_ITEM_RE = re.compile(r"\bitems?\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("addon_dir", ADDON_DIRS, ids=IDS)
+def test_po_files_follow_the_glossary(addon_dir):
+    po = polib.pofile(str(addon_dir / "i18n" / "zh_CN.po"))
+    offenders = []
+    for entry in po:
+        if entry.obsolete or not entry.msgstr:
+            continue
+        text = entry.msgstr
+        if "案件" in text or "服务项目" in text:
+            offenders.append((entry.msgid, text))
+        elif GLOSSARY_CASE_RE.search(entry.msgid) and not GLOSSARY_ITEM_RE.search(entry.msgid) and "服务事项" in text:
+            offenders.append((entry.msgid, text))  # a case is a 办件, never a 服务事项
+    assert not offenders, f"{addon_dir.name}: zh_CN.po breaks docs/glossary.md: {offenders[:5]}"
+
+
+def test_glossary_names_the_terms_the_po_test_enforces():
+    text = (ADDONS.parent / "docs" / "glossary.md").read_text(encoding="utf-8")
+    for term in ("| Service item, item | 服务事项 | 服务项目 |", "| Case (a demand being handled) | 办件 | 案件, 服务事项 |"):
+        assert term in text, f"docs/glossary.md lost the row {term!r}"
+
+
+# Dates in China's time whoever acts (issue 17): "today" from the acting user's time
+# zone is the gateway's or the cron's (__system__), or UTC for the public user
+USER_TZ_DATE_RE = re.compile(r"context_today|context_timestamp|Date\.today\(|\bdate\.today\(|datetime\.today\(")
+
+
+def test_dates_come_from_the_china_helper():
+    offenders = [
+        f"{path.relative_to(ADDONS)}:{number}"
+        for path in _python_files()
+        if "/tests/" not in str(path)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if USER_TZ_DATE_RE.search(line) and not line.lstrip().startswith("#")
+    ]
+    assert not offenders, "use qi_window.tools.china (china_today, china_date), not the user's time zone:\n" + "\n".join(offenders)

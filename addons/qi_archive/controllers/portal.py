@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.qi_window.tools.china import china_today
 
 
 class QiArchivePortal(CustomerPortal):
@@ -33,7 +34,7 @@ class QiArchivePortal(CustomerPortal):
             "qi_requests": requests,
             "qi_error": error,
             "qi_message": message,
-            "qi_date_to": fields.Date.to_string(fields.Date.add(fields.Date.context_today(records), days=7)),
+            "qi_date_to": fields.Date.to_string(fields.Date.add(china_today(), days=7)),
         }
 
     @http.route("/my/archive", type="http", auth="user", website=True)
@@ -56,7 +57,7 @@ class QiArchivePortal(CustomerPortal):
                 access_request = request.env["qi.archive.access.request"].create({
                     "record_ids": [(6, 0, window_records.ids)],
                     "reason": reason.strip(),
-                    "date_to": date_to or fields.Date.add(fields.Date.context_today(records), days=7),
+                    "date_to": date_to or fields.Date.add(china_today(), days=7),
                 })
                 access_request.action_submit()
         except (AccessError, UserError, ValidationError, ValueError) as error:

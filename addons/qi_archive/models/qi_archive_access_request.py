@@ -7,6 +7,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools import plaintext2html
 
+from odoo.addons.qi_window.tools.china import china_today, china_tz, recipient_env
+
 REQUEST_STATES = [
     ("draft", "Draft"),
     ("submitted", "To Decide"),
@@ -49,12 +51,12 @@ class QiArchiveAccessRequest(models.Model):
     leader_id = fields.Many2one(related="window_id.leader_id", store=True, index=True, string="Window Leader")
     reason = fields.Text(required=True, tracking=True)
     date_from = fields.Date(
-        string="From", required=True, default=fields.Date.context_today, tracking=True,
+        string="From", required=True, default=lambda self: china_today(), tracking=True,
         help="First day of the requested consultation period.",
     )
     date_to = fields.Date(
         string="To", required=True, tracking=True,
-        default=lambda self: fields.Date.add(fields.Date.context_today(self), days=7),
+        default=lambda self: fields.Date.add(china_today(), days=7),
         help="Last day of the requested consultation period.",
     )
     state = fields.Selection(REQUEST_STATES, default="draft", required=True, readonly=True, index=True, tracking=True)
@@ -273,7 +275,7 @@ class QiArchiveAccessRequest(models.Model):
     def _qi_default_expiry(self):
         """End of the last requested day, in the requester's time zone."""
         self.ensure_one()
-        tz = pytz.timezone(self.requester_id.tz or self.env.user.tz or "Asia/Shanghai")
+        tz = pytz.timezone(china_tz())  # the requested days are days in China
         local = tz.localize(datetime.combine(self.date_to, time(23, 59, 59)))
         return local.astimezone(pytz.UTC).replace(tzinfo=None)
 
@@ -285,7 +287,7 @@ class QiArchiveAccessRequest(models.Model):
             expiry = fields.Datetime.to_datetime(date_expiry) if date_expiry else request._qi_default_expiry()
             if expiry <= now:
                 raise UserError(self.env._("The grant of %s must end in the future.", request.name))
-            tz = pytz.timezone(request.requester_id.tz or self.env.user.tz or "Asia/Shanghai")
+            tz = pytz.timezone(china_tz())
             start_local = tz.localize(datetime.combine(request.date_from, time.min))
             start = max(now, start_local.astimezone(pytz.UTC).replace(tzinfo=None))
             if start >= expiry:
@@ -301,7 +303,7 @@ class QiArchiveAccessRequest(models.Model):
             })
             request._qi_close_activities(self.env._("Granted until %s", request._qi_format(expiry)))
             request._qi_notify_requester(
-                self.env._(
+                request._qi_requester_env()._(
                     "Your request %(request)s is granted until %(expiry)s. The files of the records can be "
                     "opened until then; every opening is logged.",
                     request=request.name,
@@ -324,13 +326,21 @@ class QiArchiveAccessRequest(models.Model):
             })
             request._qi_close_activities(self.env._("Refused"))
             request._qi_notify_requester(
-                self.env._("Your request %(request)s is refused: %(reason)s", request=request.name, reason=note)
+                request._qi_requester_env()._(
+                    "Your request %(request)s is refused: %(reason)s", request=request.name, reason=note
+                )
             )
         return True
 
     def _qi_format(self, value):
-        tz = self.requester_id.tz or self.env.user.tz or "Asia/Shanghai"
-        return fields.Datetime.context_timestamp(self.with_context(tz=tz), value).strftime("%Y-%m-%d %H:%M:%S")
+        # China's time, as the requested days are days in China
+        local = pytz.utc.localize(fields.Datetime.to_datetime(value)).astimezone(pytz.timezone(china_tz()))
+        return local.strftime("%Y-%m-%d %H:%M:%S")
+
+    def _qi_requester_env(self):
+        """The requester reads his notices in his own language (Chinese when unknown)."""
+        # sudo: the requester's language only
+        return recipient_env(self.env, self.sudo().requester_id)
 
     def _qi_notify_requester(self, body):
         # sudo: the requester (possibly a portal user) is told of what happens to his request
@@ -369,7 +379,7 @@ class QiArchiveAccessRequest(models.Model):
                 request.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=approver.id,
-                    summary=self.env._("Archive access request to decide"),
+                    summary=recipient_env(self.env, approver)._("Archive access request to decide"),
                     # the reason is plain text the requester typed: escaped, never markup
                     note=plaintext2html(request.reason or ""),
                 )
@@ -410,7 +420,9 @@ class QiArchiveAccessRequest(models.Model):
                 raise AccessError(self.env._("Only the leader of the window can revoke request %s.", request.name))
             # sudo: the decision fields are written by this flow only, after the check above
             request.sudo().write({"state": "expired", "date_expiry": fields.Datetime.now()})
-            request._qi_notify_requester(self.env._("Your access granted by %s was revoked.", request.name))
+            request._qi_notify_requester(
+                request._qi_requester_env()._("Your access granted by %s was revoked.", request.name)
+            )
         return True
 
     def action_view_logs(self):
@@ -438,7 +450,7 @@ class QiArchiveAccessRequest(models.Model):
                 # sudo: the state is set by this flow only
                 request.sudo().write({"state": "expired"})
                 request._qi_notify_requester(
-                    self.env._("Your access granted by %s has expired.", request.name)
+                    request._qi_requester_env()._("Your access granted by %s has expired.", request.name)
                 )
             if not commit_progress(self.env, len(batch)):
                 break

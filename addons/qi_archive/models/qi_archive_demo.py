@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from odoo.addons.qi_window.tools.china import china_today
+
 
 class QiArchiveRecordDemo(models.Model):
     _inherit = "qi.archive.record"
@@ -38,7 +40,7 @@ class QiArchiveRecordDemo(models.Model):
             granted = request_model.with_user(requester).create({
                 "record_ids": [(6, 0, cases[:2].filtered(lambda r: r.window_id == cases[0].window_id).ids)],
                 "reason": "年度服务质量评价抽查服务记录。",
-                "date_to": fields.Date.add(fields.Date.context_today(self), days=30),
+                "date_to": fields.Date.add(china_today(), days=30),
             })
             granted.with_user(requester).action_submit()
             granted.with_user(leader)._qi_approve(note="同意查阅，限期内使用。")
@@ -50,8 +52,8 @@ class QiArchiveRecordDemo(models.Model):
             expired = request_model.with_user(requester).create({
                 "record_ids": [(6, 0, cases[-1:].ids)],
                 "reason": "核查企业投诉涉及的服务过程。",
-                "date_from": fields.Date.add(fields.Date.context_today(self), days=-20),
-                "date_to": fields.Date.add(fields.Date.context_today(self), days=-10),
+                "date_from": fields.Date.add(china_today(), days=-20),
+                "date_to": fields.Date.add(china_today(), days=-10),
             })
             expired.with_user(requester).action_submit()
             now = fields.Datetime.now()

@@ -3,6 +3,8 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from odoo.addons.qi_window.tools.china import recipient_env
+
 _logger = logging.getLogger(__name__)
 
 
@@ -101,7 +103,7 @@ class QiArchiveIntegrityReport(models.Model):
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=leader.id,
-                summary=self.env._("Archive integrity mismatches to investigate"),
+                summary=recipient_env(self.env, leader)._("Archive integrity mismatches to investigate"),
             )
 
     def _get_form_action(self):

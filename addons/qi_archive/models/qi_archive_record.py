@@ -9,6 +9,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from odoo.addons.qi_window.tools.china import china_date, china_today
+
 from .qi_archive_category import CONFIDENTIALITY, SOURCE_MODELS, SOURCE_TYPES
 
 _logger = logging.getLogger(__name__)
@@ -120,7 +122,7 @@ class QiArchiveRecord(models.Model):
     @api.depends_context("uid")
     @api.depends("state", "disposal_date")
     def _compute_can_dispose(self):
-        today = fields.Date.context_today(self)
+        today = china_today()
         manager = self.env.user.has_group("qi_window.group_qi_manager")
         for record in self:
             record.can_dispose = bool(
@@ -246,7 +248,7 @@ class QiArchiveRecord(models.Model):
             "source_id": source.id,
             "window_id": window.id,
             "partner_id": values.get("partner_id") or False,
-            "year": values.get("year") or fields.Date.context_today(self).year,
+            "year": values.get("year") or china_today().year,
             "category_id": category.id,
             "confidentiality": confidentiality or category.confidentiality,
             "retention_years": category.retention_years if retention_years is None else retention_years,
@@ -287,7 +289,7 @@ class QiArchiveRecord(models.Model):
         vals = dict(vals, source_type="document", source_model=False, source_id=False)
         vals.setdefault("confidentiality", category.confidentiality)
         vals.setdefault("retention_years", category.retention_years)
-        vals.setdefault("year", fields.Date.context_today(self).year)
+        vals.setdefault("year", china_today().year)
         return self._qi_create_archive(vals, files)
 
     @api.model
@@ -301,17 +303,18 @@ class QiArchiveRecord(models.Model):
         self.env["qi.window"].flush_model()
         self.env.cr.execute(SQL("SELECT id FROM qi_window WHERE id = %s FOR UPDATE", window_id))
         previous = internal.search([("window_id", "=", window_id)], order="id desc", limit=1)
+        window = self.env["qi.window"].browse(window_id)
         now = fields.Datetime.now().replace(microsecond=0)
         retention = vals.get("retention_years") or 0
         vals = dict(
             vals,
             # sudo: only a number is drawn from the archive's sequence
-            name=self.env["ir.sequence"].sudo().next_by_code("qi.archive.record", sequence_date=now.date()),
+            name=self.env["ir.sequence"].sudo().next_by_code("qi.archive.record", sequence_date=china_date(now, window)),
             archived_on=now,
             archived_by_id=self.env.uid,
             previous_id=previous.id or False,
             previous_hash=previous.record_hash or False,
-            disposal_date=(now.date() + relativedelta(years=retention)) if retention else False,
+            disposal_date=(china_date(now, window) + relativedelta(years=retention)) if retention else False,
             state="archived",
         )
         record = internal.create(vals)
@@ -470,7 +473,7 @@ class QiArchiveRecord(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for the disposal."))
         self.check_access("read")
-        today = fields.Date.context_today(self)
+        today = china_today()
         for record in self:
             if record.state != "archived":
                 raise UserError(self.env._("%s is already disposed of.", record.name))

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import format_date, format_datetime, html2plaintext
 
+from odoo.addons.qi_window.tools.china import china_today
+
 # technical fields left out of the frozen document
 SKIPPED_FIELDS = {
     "id", "display_name", "create_uid", "write_uid", "write_date", "color", "sequence", "active",
@@ -54,7 +56,7 @@ class QiArchiveSourceMixin(models.AbstractModel):
 
     def _qi_archive_year(self):
         self.ensure_one()
-        return fields.Date.context_today(self).year
+        return china_today().year
 
     def _qi_archive_is_eligible(self):
         """Only finished documents are archived."""

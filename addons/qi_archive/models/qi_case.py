@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from odoo.addons.qi_window.tools.settings import int_param
+
 
 class QiCase(models.Model):
     _name = "qi.case"
@@ -23,6 +25,5 @@ class QiCase(models.Model):
     @api.model
     def _qi_archive_auto_domain(self):
         """Closed cases, the configured number of days after their closure."""
-        # sudo: reading a non-secret setting of the suite
-        days = int(self.env["ir.config_parameter"].sudo().get_param("qi_archive.case_archive_days", 30))
+        days = int_param(self.env, "qi_archive.case_archive_days", 30, minimum=0)
         return [("stage_code", "=", "closed"), ("date_closed", "<=", fields.Datetime.now() - timedelta(days=days))]

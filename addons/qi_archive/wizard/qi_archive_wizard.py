@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.qi_window.tools.china import china_today
+
 from ..models.qi_archive_category import CONFIDENTIALITY, SOURCE_MODELS
 
 
@@ -18,7 +20,7 @@ class QiArchiveWizard(models.TransientModel):
     title = fields.Char()
     window_id = fields.Many2one("qi.window")
     partner_id = fields.Many2one("res.partner", string="Service Object", domain="[('is_company', '=', True)]")
-    year = fields.Integer(default=lambda self: fields.Date.context_today(self).year)
+    year = fields.Integer(default=lambda self: china_today().year)
     attachment_ids = fields.Many2many(
         "ir.attachment", "qi_archive_wizard_attachment_rel", "wizard_id", "attachment_id", string="Files"
     )

@@ -52,6 +52,32 @@ def parse_demand(post, windows, items):
     }
 
 
+def check_uploads(files):
+    """The reason for each refused file, by the suite's one upload rule
+    (type from the content, size; qi_window/tools/upload.py):
+    ``{"attachments": reason}`` for a refused one."""
+    errors = {}
+    for upload in files:
+        if not upload.filename:
+            continue
+        try:
+            # one byte more than the limit tells a file that is too large
+            check_upload(request.env, upload.filename, upload.read(MAX_UPLOAD_BYTES + 1))
+        except UserError as error:
+            errors["attachments"] = error.args[0]
+        finally:
+            upload.seek(0)
+    return errors
+
+
+def read_uploads(files):
+    """(name, content) of each uploaded file; a refused file raises its reason."""
+    errors = check_uploads(files)
+    if errors:
+        raise UserError(next(iter(errors.values())))
+    return [(upload.filename, upload.read()) for upload in files if upload.filename]
+
+
 class QiCasePortal(CustomerPortal):
     """Enterprises follow their cases, providers and experts work their
     assignments (R-5.2.1, R-7.3.1). Every record is checked with the
@@ -266,27 +292,10 @@ class QiCasePortal(CustomerPortal):
         return request.render("qi_case.portal_qi_case_new", values)
 
     def _qi_check_uploads(self, files):
-        """The reason for each refused file, by the suite's one upload rule
-        (type from the content, size; qi_window/tools/upload.py)."""
-        errors = {}
-        for upload in files:
-            if not upload.filename:
-                continue
-            try:
-                # one byte more than the limit tells a file that is too large
-                check_upload(request.env, upload.filename, upload.read(MAX_UPLOAD_BYTES + 1))
-            except UserError as error:
-                errors["attachments"] = error.args[0]
-            finally:
-                upload.seek(0)
-        return errors
+        return check_uploads(files)
 
     def _qi_read_uploads(self, files):
-        """(name, content) of each uploaded file; a refused file raises its reason."""
-        errors = self._qi_check_uploads(files)
-        if errors:
-            raise UserError(next(iter(errors.values())))
-        return [(upload.filename, upload.read()) for upload in files if upload.filename]
+        return read_uploads(files)
 
     def _qi_store_uploads(self, case_sudo, files):
         uploads = self._qi_read_uploads(files)

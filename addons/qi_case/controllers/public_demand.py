@@ -9,10 +9,12 @@ from odoo import fields, http
 from odoo.exceptions import ConcurrencyError
 from odoo.http import request
 
+from odoo.addons.qi_window.tools.china import china_lang
 from odoo.addons.qi_window.tools.flow import FLOW
+from odoo.addons.qi_window.tools.settings import int_param
 from odoo.addons.qi_window.tools.validation import is_valid_email, is_valid_phone
 
-from .portal import demand_choices, parse_demand
+from .portal import check_uploads, demand_choices, parse_demand, read_uploads
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9-]{16,64}$")
 
@@ -66,11 +68,19 @@ class QiPublicDemand(http.Controller):
         if existing:
             return request.render("qi_case.public_demand_done", {"number": existing.name})
         errors, case_vals = self._validate(post, values)
+        # every file posted, whatever its field: none is dropped silently
+        files = [upload for name in request.httprequest.files for upload in request.httprequest.files.getlist(name)]
+        upload_errors = check_uploads(files)
+        if upload_errors:
+            # a browser never sends a file back: say so next to the field
+            errors["attachments"] = request.env._(
+                "%s Nothing was sent yet: choose your files again.", upload_errors["attachments"]
+            )
         if errors:
             values["error"] = errors
             return request.render("qi_case.public_demand_form", values)
         ip_hash = self._ip_hash()
-        limit = int(Case.env["ir.config_parameter"].get_param("qi_case.public_demand_limit_per_hour", 5))
+        limit = int_param(request.env, "qi_case.public_demand_limit_per_hour", 5, minimum=1)
         since = fields.Datetime.now() - timedelta(hours=1)
         if Case.search_count([("intake_ip_hash", "=", ip_hash), ("create_date", ">=", since)]) >= limit:
             values["error"] = {"form": request.env._(
@@ -82,13 +92,15 @@ class QiPublicDemand(http.Controller):
         phone = (post.get("phone") or "").strip()
         try:
             with request.env.cr.savepoint():
+                # a visitor's language is unknown: Chinese, as the window speaks it
+                lang = china_lang(Case.env) or request.env.lang
                 partner = Case.env["res.partner"].create({
                     "name": post["company"].strip()[:200], "is_company": True, "qi_unverified": True,
-                    "email": email or False, "phone": phone or False,
+                    "email": email or False, "phone": phone or False, "lang": lang,
                 })
                 contact = Case.env["res.partner"].create({
                     "name": post["contact"].strip()[:200], "parent_id": partner.id, "qi_unverified": True,
-                    "email": email or False, "phone": phone or False,
+                    "email": email or False, "phone": phone or False, "lang": lang,
                 })
                 case = Case.with_context(qi_case_internal=FLOW).create({
                     **case_vals,
@@ -99,9 +111,27 @@ class QiPublicDemand(http.Controller):
                     "intake_key": key,
                     "intake_ip_hash": ip_hash,
                 })
+                # in the same savepoint: a demand is never kept without its files
+                attachments = self._store_files(case, contact, files)
         except IntegrityError as error:
             # the same key arrived twice at once and the other request committed
             # its case first, which this transaction's snapshot cannot see: the
             # request is retried, and the key lookup above answers with that case
             raise ConcurrencyError(f"demand {key} submitted twice at once") from error
-        return request.render("qi_case.public_demand_done", {"number": case.name})
+        return request.render(
+            "qi_case.public_demand_done", {"number": case.name, "files": attachments.mapped("name")}
+        )
+
+    def _store_files(self, case_sudo, contact, files):
+        """The files of the demand, on the case and in its chatter, sent by the contact."""
+        uploads = read_uploads(files)
+        if not uploads:
+            return case_sudo.env["ir.attachment"]
+        message = case_sudo.message_post(
+            body=request.env._("Materials sent with the public demand form."),
+            attachments=uploads,
+            author_id=contact.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        return message.attachment_ids

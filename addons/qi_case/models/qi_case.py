@@ -9,7 +9,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext
 from odoo.tools.mail import parse_contact_from_email
 
+from odoo.addons.qi_window.tools.china import china_date, china_today, recipient_env, recipient_lang
 from odoo.addons.qi_window.tools.flow import FLOW, in_flow
+from odoo.addons.qi_window.tools.settings import int_param
+from odoo.addons.qi_window.tools.validation import is_valid_email
 
 from .qi_case_stage import FINAL_CODES
 
@@ -185,6 +188,10 @@ class QiCase(models.Model):
     )
     rating_requested_date = fields.Date(readonly=True, copy=False)
     rating_reminded = fields.Boolean(readonly=True, copy=False)
+    partner_lang = fields.Char(
+        compute="_compute_partner_lang", string="Service Object's Language",
+        help="The language mails to the service object are written in: its own, Chinese when unknown.",
+    )
     intake_key = fields.Char(
         readonly=True, copy=False,
         help="Idempotency key of the public form: a double-click or a retry never makes a second case.",
@@ -250,6 +257,12 @@ class QiCase(models.Model):
         for case in self.sudo():
             case.rating_level = case.qi_rating_ids.filtered("is_current")[:1].level
 
+    @api.depends("partner_id.lang")
+    def _compute_partner_lang(self):
+        for case in self:
+            # an installed language only: a mail in an inactive one cannot be rendered
+            case.partner_lang = recipient_lang(self.env, case.partner_id)
+
     @api.depends("overdue_reason")
     def _compute_deadline_state(self):
         for case in self:
@@ -272,14 +285,14 @@ class QiCase(models.Model):
 
     @api.depends("item_ids.time_limit_days")
     def _compute_time_limit_days(self):
-        default = int(self._get_param("qi_case.default_time_limit_days", 20))
+        default = int_param(self.env, "qi_case.default_time_limit_days", 20, minimum=1)
         for case in self:
             limits = case.item_ids.mapped("time_limit_days")
             case.time_limit_days = max(limits) if limits and max(limits) > 0 else default
 
     @api.depends("date_received", "window_id")
     def _compute_date_accept_due(self):
-        days = int(self._get_param("qi_case.acceptance_working_days", 1))
+        days = int_param(self.env, "qi_case.acceptance_working_days", 1, minimum=0)
         workday = self.env["qi.workday"]
         for case in self:
             case.date_accept_due = (
@@ -322,7 +335,7 @@ class QiCase(models.Model):
 
     def _get_reusable_results_domain(self):
         self.ensure_one()
-        today = fields.Date.context_today(self)
+        today = china_today()
         return [
             ("reusable", "=", True),
             ("partner_id", "=", self.partner_id.commercial_partner_id.id),
@@ -426,7 +439,8 @@ class QiCase(models.Model):
     def _onchange_partner_id(self):
         if self.partner_id:
             self.email_from = self.email_from or self.partner_id.email
-            self.contact_phone = self.contact_phone or self.partner_id.phone or self.partner_id.mobile
+            # Odoo 19 has one phone per partner (res.partner.mobile is gone)
+            self.contact_phone = self.contact_phone or self.partner_id.phone
 
     # ------------------------------------------------------------------
     # CRUD
@@ -435,14 +449,15 @@ class QiCase(models.Model):
     def create(self, vals_list):
         Sequence = self.env["ir.sequence"]
         for vals in vals_list:
+            received = fields.Datetime.to_datetime(vals.get("date_received")) or fields.Datetime.now()
+            # the day of reception in the window's time zone, whoever creates the case
+            received_on = china_date(received, self.env["qi.window"].browse(vals.get("window_id")).exists())
             if vals.get("name", "/") == "/":
-                received = fields.Datetime.to_datetime(vals.get("date_received")) or fields.Datetime.now()
                 # sudo: the case number sequence is shared by every window and
                 # only numbers are drawn from it
-                vals["name"] = Sequence.sudo().next_by_code("qi.case", sequence_date=received.date())
+                vals["name"] = Sequence.sudo().next_by_code("qi.case", sequence_date=received_on)
             if vals.get("materials_state", "complete") == "complete" and not vals.get("date_materials_complete"):
-                received = fields.Datetime.to_datetime(vals.get("date_received")) or fields.Datetime.now()
-                vals["date_materials_complete"] = self._local_date(received)
+                vals["date_materials_complete"] = received_on
         cases = super().create(vals_list)
         # sudo: the first-handler log is written by the flow only (it feeds the
         # window's evaluation); the cases were just created by the caller
@@ -592,7 +607,7 @@ class QiCase(models.Model):
         return vals
 
     def _after_stage_change(self):
-        today = fields.Date.context_today(self)
+        today = china_today()
         for case in self:
             if case.stage_code != "new" and not case.date_accepted:
                 case.date_accepted = fields.Datetime.now()
@@ -641,7 +656,7 @@ class QiCase(models.Model):
     def _prepare_materials_vals(self, vals):
         vals = dict(vals)
         if vals["materials_state"] == "complete" and "date_materials_complete" not in vals:
-            vals["date_materials_complete"] = fields.Date.context_today(self)
+            vals["date_materials_complete"] = china_today(self.window_id[:1])
         elif vals["materials_state"] == "incomplete":
             vals["date_materials_complete"] = False
         return vals
@@ -657,7 +672,8 @@ class QiCase(models.Model):
         return True
 
     def _local_date(self, value):
-        return fields.Datetime.context_timestamp(self, value).date() if value else False
+        # the window's day, not the acting user's (the gateway and the crons run as __system__)
+        return china_date(value, self.window_id[:1])
 
     def _update_clock(self, today, extra_vals=None):
         """Refresh days used; one UPDATE per distinct value, not per case.
@@ -802,13 +818,19 @@ class QiCase(models.Model):
         if not partner and email:
             partner = self.env["res.partner"]._qi_find_or_create_unverified(email)
         values.setdefault("subject", msg_dict.get("subject") or self.env._("Demand received by e-mail"))
+        # every case gets its QI number: mail.thread would otherwise name the
+        # record after the subject, and a second mail with the same subject
+        # would hit the unique number and never become a case
+        values["name"] = "/"
         values.setdefault("channel", "email")
         values["partner_id"] = partner.commercial_partner_id.id if partner else False
         if partner and partner != partner.commercial_partner_id:
             values["contact_id"] = partner.id
         if email:
-            # the case keeps the bare address; mail.thread copies msg_dict's into it
-            msg_dict = dict(msg_dict, email_from=parse_contact_from_email(email)[1] or email)
+            # the case keeps the bare address; mail.thread copies msg_dict's into it.
+            # An address the case's check refuses is left out rather than losing the mail.
+            bare = parse_contact_from_email(email)[1] or email
+            msg_dict = dict(msg_dict, email_from=bare if is_valid_email(bare) else False)
         values["message_id_origin"] = msg_dict.get("message_id")
         values["description"] = msg_dict.get("body")
         return super().message_new(msg_dict, custom_values=values)
@@ -816,11 +838,6 @@ class QiCase(models.Model):
     # ------------------------------------------------------------------
     # supervision (R-7.3.2–3)
     # ------------------------------------------------------------------
-    @api.model
-    def _get_param(self, key, default):
-        # sudo: reading a non-secret setting of the suite
-        return self.env["ir.config_parameter"].sudo().get_param(key, default)
-
     @api.model
     def _cron_supervise(self, batch_size=500):
         """Daily: refresh days used and overdue flags, warn handlers before the
@@ -832,8 +849,8 @@ class QiCase(models.Model):
         """
         from odoo.addons.qi_window.tools.cron import commit_progress
 
-        today = fields.Date.context_today(self)
-        warn_days = int(self._get_param("qi_case.warning_working_days", 2))
+        today = china_today()
+        warn_days = int_param(self.env, "qi_case.warning_working_days", 2, minimum=0)
         warn_limit = self.env["qi.workday"].add_working_days(today, warn_days)
         # no tracked field is written here: skip mail.thread's tracking snapshot
         Case = self.with_context(qi_case_internal=FLOW, mail_notrack=True)
@@ -897,7 +914,11 @@ class QiCase(models.Model):
         model_id = self.env["ir.model"]._get_id(self._name)
         warn_type = self.env.ref("qi_case.mail_activity_type_case_deadline")
         escalation_type = self.env.ref("qi_case.mail_activity_type_case_escalation")
-        reasons = dict(self._fields["overdue_reason"]._description_selection(self.env))
+        # each activity in its recipient's language, not the cron's
+        envs = {user: recipient_env(self.env, user) for user in to_warn.user_id | to_escalate.window_id.leader_id}
+        reasons = {
+            user: dict(self._fields["overdue_reason"]._description_selection(env)) for user, env in envs.items()
+        }
         vals_list, reminders = [], []
         for case in to_warn:
             vals_list.append({
@@ -905,18 +926,19 @@ class QiCase(models.Model):
                 "res_id": case.id,
                 "activity_type_id": warn_type.id,
                 "date_deadline": case.date_deadline,
-                "summary": self.env._("Deadline on %s: report the result back", case.date_deadline),
+                "summary": envs[case.user_id]._("Deadline on %s: report the result back", case.date_deadline),
                 "user_id": case.user_id.id,
             })
             reminders.append(((case.window_id.id, case.user_id.id, "warning"), case))
         for case in to_escalate:
+            leader = case.window_id.leader_id
             vals_list.append({
                 "res_model_id": model_id,
                 "res_id": case.id,
                 "activity_type_id": escalation_type.id,
                 "date_deadline": today,
-                "summary": self.env._(
-                    "Overdue: %(case)s (%(reason)s)", case=case.name, reason=reasons.get(case.overdue_reason, "")
+                "summary": envs[leader]._(
+                    "Overdue: %(case)s (%(reason)s)", case=case.name, reason=reasons[leader].get(case.overdue_reason, "")
                 ),
                 "user_id": case.window_id.leader_id.id,
             })
@@ -932,13 +954,15 @@ class QiCase(models.Model):
     def _send_reminder_digests(self, reminders):
         """One message per window and recipient for the day's new warnings and escalations."""
         for (window_id, user_id, kind), case_ids in reminders.items():
-            window = self.env["qi.window"].browse(window_id)
             user = self.env["res.users"].browse(user_id)
+            # the digest in its reader's language (the cron runs as __system__)
+            env = recipient_env(self.env, user)
+            window = env["qi.window"].browse(window_id)
             cases = self.browse(case_ids)
             if kind == "warning":
-                subject = self.env._("%(count)s case(s) of %(window)s are due soon", count=len(cases), window=window.name)
+                subject = env._("%(count)s case(s) of %(window)s are due soon", count=len(cases), window=window.name)
             else:
-                subject = self.env._("%(count)s case(s) of %(window)s are overdue", count=len(cases), window=window.name)
+                subject = env._("%(count)s case(s) of %(window)s are overdue", count=len(cases), window=window.name)
             lines = Markup("").join(
                 Markup("<li><a href='/odoo/qi.case/%s'>%s</a> %s</li>") % (case.id, case.name, case.subject)
                 for case in cases
@@ -954,17 +978,19 @@ class QiCase(models.Model):
     def _request_rating(self, reminder=False):
         """Ask the service object for its 好差评, by mail and in the portal."""
         for case in self.filtered("partner_id"):
+            # in the service object's language; Chinese when it is unknown
+            env = recipient_env(self.env, case.partner_id)
             body = (
-                self.env._("Reminder: how satisfied are you with case %(case)s? Rate it here: %(url)s",
-                           case=case.name, url=case.get_base_url() + case.access_url)
+                env._("Reminder: how satisfied are you with case %(case)s? Rate it here: %(url)s",
+                      case=case.name, url=case.get_base_url() + case.access_url)
                 if reminder else
-                self.env._("Case %(case)s is completed. Please rate our service (非常满意 … 非常不满意): %(url)s",
-                           case=case.name, url=case.get_base_url() + case.access_url)
+                env._("Case %(case)s is completed. Please rate our service (非常满意 … 非常不满意): %(url)s",
+                      case=case.name, url=case.get_base_url() + case.access_url)
             )
             case.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_comment",
                               partner_ids=case.partner_id.ids)
             case.with_context(qi_case_internal=FLOW).write(
-                {"rating_requested_date": fields.Date.context_today(case)} if not reminder else {"rating_reminded": True}
+                {"rating_requested_date": china_today(case.window_id)} if not reminder else {"rating_reminded": True}
             )
 
     @api.model

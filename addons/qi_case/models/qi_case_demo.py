@@ -5,6 +5,7 @@ from stdnum.cn import uscc
 
 from odoo import api, fields, models
 
+from odoo.addons.qi_window.tools.china import china_today
 from odoo.addons.qi_window.tools.flow import FLOW
 
 DEMO_ENTERPRISES = [
@@ -55,7 +56,7 @@ class QiCaseDemo(models.Model):
         items = self.env["qi.service.item"].search([], order="id")
         providers = Partner.search([("is_qi_provider", "=", True)], order="id")
         channels = [code for code, _label in self._fields["channel"].selection]
-        today = fields.Date.context_today(self)
+        today = china_today()
         cases = self.browse()
         for number in range(count):
             age = rng.randrange(0, 360) if number >= 8 else rng.randrange(0, 4)
@@ -98,7 +99,7 @@ class QiCaseDemo(models.Model):
             return
         assignment = self.env["qi.case.assignment"].create({
             "case_id": case.id, "provider_id": providers[rng.randrange(len(providers))].id,
-            "item_id": case.item_ids[:1].id, "match_reasons": "提供该服务项目；驻本窗口",
+            "item_id": case.item_ids[:1].id, "match_reasons": "提供该服务事项；驻本窗口",
         })
         if rng.random() < 0.04:
             case.write({"stage_id": case._stage("cancelled").id, "close_reason": "企业撤回申请。"})
@@ -131,7 +132,7 @@ class QiCaseDemo(models.Model):
             other = (case.window_id.staff_ids.user_id | case.window_id.leader_id) - case.user_id
             if other:
                 case.with_context(qi_handler_change_reason="原受理人调岗至园区工作站").write({"user_id": other[0].id})
-        if len(running) > 1 and running[1].date_deadline and running[1].date_deadline >= fields.Date.context_today(self):
+        if len(running) > 1 and running[1].date_deadline and running[1].date_deadline >= china_today():
             case = running[1]
             extension = self.env["qi.case.extension"].with_user(case.user_id).create(
                 {"case_id": case.id, "days": 5, "reason": "需补充开展型式试验，检测周期较长。"}

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.qi_window.tools.china import china_today, recipient_env
 from odoo.addons.qi_window.tools.flow import FLOW
 
 
@@ -17,19 +18,23 @@ class QiCaseExtension(models.Model):
     reason = fields.Text(required=True)
     deadline_before = fields.Date(readonly=True)
     requested_by_id = fields.Many2one("res.users", default=lambda self: self.env.user, readonly=True)
-    date_requested = fields.Date(default=fields.Date.context_today, readonly=True)
+    date_requested = fields.Date(default=lambda self: china_today(), readonly=True)
     state = fields.Selection(
         [("requested", "Requested"), ("approved", "Approved"), ("refused", "Refused")],
         default="requested", required=True, readonly=True, tracking=True,
     )
     decided_by_id = fields.Many2one("res.users", readonly=True)
     date_decided = fields.Date(readonly=True)
+    activity_id = fields.Many2one(
+        "mail.activity", string="Decision To-do", readonly=True, copy=False, ondelete="set null",
+        help="The leader's to-do to decide this extension; done when it is decided.",
+    )
 
     _days_positive = models.Constraint("CHECK(days > 0)", "An extension adds at least one working day.")
 
     @api.model_create_multi
     def create(self, vals_list):
-        today = fields.Date.context_today(self)
+        today = china_today()
         for vals in vals_list:
             # a request is made undecided, by its caller: the decision and the
             # "not your own request" check cannot be sidestepped at creation
@@ -55,10 +60,10 @@ class QiCaseExtension(models.Model):
         for extension in extensions:
             leader = extension.case_id.window_id.leader_id
             if leader:
-                extension.case_id.activity_schedule(
+                extension.activity_id = extension.case_id.activity_schedule(
                     "mail.mail_activity_data_todo",
                     date_deadline=extension.deadline_before,
-                    summary=self.env._("Decide the extension of %s", extension.case_id.name),
+                    summary=recipient_env(self.env, leader)._("Decide the extension of %s", extension.case_id.name),
                     user_id=leader.id,
                 )
         return extensions
@@ -83,7 +88,7 @@ class QiCaseExtension(models.Model):
 
     def action_approve(self):
         self._check_decider()
-        today = fields.Date.context_today(self)
+        today = china_today()
         for extension in self:
             case = extension.case_id
             if not case.date_deadline or today > case.date_deadline:
@@ -92,6 +97,7 @@ class QiCaseExtension(models.Model):
                 )
             extension.with_context(qi_extension_decision=FLOW).write({"state": "approved", "decided_by_id": self.env.user.id, "date_decided": today})
             case.with_context(qi_case_internal=FLOW).extension_days += extension.days
+            extension._close_decision_activity(self.env._("Extension approved"))
             case.message_post_with_source(
                 "qi_case.mail_template_case_extension",
                 render_values={"extension": extension},
@@ -104,6 +110,13 @@ class QiCaseExtension(models.Model):
     def action_refuse(self):
         self._check_decider()
         self.with_context(qi_extension_decision=FLOW).write(
-            {"state": "refused", "decided_by_id": self.env.user.id, "date_decided": fields.Date.context_today(self)}
+            {"state": "refused", "decided_by_id": self.env.user.id, "date_decided": china_today()}
         )
+        self._close_decision_activity(self.env._("Extension refused"))
         return True
+
+    def _close_decision_activity(self, feedback):
+        """The leader's "decide the extension" to-do is done once it is decided."""
+        # sudo: the decider was checked (_check_decider); a manager deciding in the
+        # leader's place closes the leader's to-do, as Odoo's activity_feedback does
+        self.activity_id.sudo().filtered("active").action_feedback(feedback=feedback)

@@ -5,6 +5,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from odoo.addons.qi_window.tools.china import china_today, recipient_env
+from odoo.addons.qi_window.tools.settings import int_param
+
 LEVELS = [
     ("5", "Very Satisfied (非常满意)"),
     ("4", "Satisfied (满意)"),
@@ -100,7 +103,7 @@ class QiCaseRating(models.Model):
         """Callback within 1 working day, fix within 15, on the window's leader."""
         workday = self.env["qi.workday"]
         for rating in self:
-            today = fields.Date.context_today(rating)
+            today = china_today(rating.window_id)
             leader = rating.window_id.leader_id
             rating.write({
                 "callback_due": workday.add_working_days(today, 1),
@@ -108,13 +111,14 @@ class QiCaseRating(models.Model):
             })
             if not leader:
                 continue
+            env = recipient_env(self.env, leader)  # the leader's language
             rating.activity_schedule(
                 "qi_case.mail_activity_type_rating_callback", date_deadline=rating.callback_due,
-                summary=self.env._("Call back the service object of %s", rating.case_id.name), user_id=leader.id,
+                summary=env._("Call back the service object of %s", rating.case_id.name), user_id=leader.id,
             )
             rating.activity_schedule(
                 "qi_case.mail_activity_type_rating_fix", date_deadline=rating.fix_due,
-                summary=self.env._("Fix what the bad review of %s reports", rating.case_id.name), user_id=leader.id,
+                summary=env._("Fix what the bad review of %s reports", rating.case_id.name), user_id=leader.id,
             )
 
     def _check_manager(self):
@@ -172,12 +176,8 @@ class QiCaseRating(models.Model):
 
     @api.model
     def _get_public_min_ratings(self):
-        # sudo: a display threshold, readable by anyone through the public page
-        param = self.env["ir.config_parameter"].sudo().get_param("qi_case.public_satisfaction_min_ratings")
-        try:
-            return max(int(param), 1)
-        except (TypeError, ValueError):
-            return MIN_PUBLIC_RATINGS
+        # unset means the default (3), not 0 (an unset get_param answers False)
+        return int_param(self.env, "qi_case.public_satisfaction_min_ratings", MIN_PUBLIC_RATINGS, minimum=1)
 
     @api.model
     def _get_public_satisfaction(self, groupby, domain):

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from odoo.addons.qi_window.tools.china import china_today
+
 
 class QiCaseResult(models.Model):
     """A result of a case (report, certificate, calibration record) that other
@@ -21,7 +23,7 @@ class QiCaseResult(models.Model):
         required=True, default="report",
     )
     reference = fields.Char(help="Report or certificate number.")
-    date = fields.Date(default=fields.Date.context_today, required=True)
+    date = fields.Date(default=lambda self: china_today(), required=True)
     valid_until = fields.Date()
     item_ids = fields.Many2many("qi.service.item", "qi_case_result_item_rel", "result_id", "item_id", string="Covers Items")
     reusable = fields.Boolean(help="Other cases of this service object may reuse this result.")

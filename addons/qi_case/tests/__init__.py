@@ -12,3 +12,5 @@ from . import test_public_satisfaction
 from . import test_tours
 from . import test_case_statistics
 from . import test_case_doors
+from . import test_case_china
+from . import test_case_pdf

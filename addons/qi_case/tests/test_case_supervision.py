@@ -42,7 +42,7 @@ class TestCaseSupervision(QiCaseCommon):
 
     def test_not_accepted_in_time_is_overdue(self):
         case = self._case()
-        with freeze_time("2026-09-28 18:00:00"):
+        with freeze_time("2026-09-28 15:30:00"):  # 23:30 in Beijing, the due day
             self.env["qi.case"]._cron_supervise()
             self.assertFalse(case.is_overdue, "acceptance is due on 2026-09-28 itself")
         with freeze_time("2026-09-29 09:00:00"):

@@ -88,3 +88,69 @@ class TestPublicDemand(HttpCase, QiCaseCommon):
         self.assertFalse(self.env["qi.case"].search([("intake_key", "=", "bad-input-key-00000000")]))
         response = self._post("x")
         self.assertIn("The form expired", response.text)
+
+    def test_form_shows_the_details_box_and_a_file_field(self):
+        """An empty, self-closed <textarea/> made the browser swallow the rest of the form."""
+        from lxml import html
+
+        response = self.url_open("/qi/demand")
+        form = html.fromstring(response.text).xpath("//form[@action='/qi/demand']")[0]
+        self.assertEqual(form.get("enctype"), "multipart/form-data")
+        textarea = form.xpath(".//textarea[@name='description']")
+        self.assertEqual(len(textarea), 1)
+        self.assertFalse((textarea[0].text or "").strip(), "the box is empty: the form after it is no text in it")
+        self.assertTrue(form.xpath(".//input[@type='file'][@name='attachments']"))
+        self.assertTrue(form.xpath(".//button[@type='submit']"), "the send button is a button, not text in a box")
+
+    def _post_files(self, key, files, **values):
+        with mute_logger("odoo.http"):
+            return self.url_open("/qi/demand", data=self._data(key, **values), files=files)
+
+    def test_file_sent_with_the_demand_is_kept(self):
+        key = "file-key-0000000000000001"
+        response = self._post_files(key, [("attachments", ("gauges.pdf", b"%PDF-1.4 gauges", "application/pdf")),
+                                          ("attachments", ("photo.png", b"\x89PNG gauges", "image/png"))])
+        self.assertEqual(response.status_code, 200)
+        case = self.env["qi.case"].search([("intake_key", "=", key)])
+        self.assertEqual(len(case), 1)
+        attachments = self.env["ir.attachment"].search([("res_model", "=", "qi.case"), ("res_id", "=", case.id)])
+        self.assertEqual(sorted(attachments.mapped("name")), ["gauges.pdf", "photo.png"])
+        self.assertEqual(attachments.filtered(lambda a: a.name == "gauges.pdf").raw, b"%PDF-1.4 gauges")
+        self.assertIn("gauges.pdf", response.text, "the page says which files were received")
+        self.assertIn("Gauges", case.description)
+
+    def test_file_under_another_field_name_is_not_dropped(self):
+        key = "file-key-0000000000000002"
+        self._post_files(key, [("file", ("list.pdf", b"%PDF-1.4 list", "application/pdf"))])
+        case = self.env["qi.case"].search([("intake_key", "=", key)])
+        self.assertEqual(
+            self.env["ir.attachment"].search([("res_model", "=", "qi.case"), ("res_id", "=", case.id)]).name,
+            "list.pdf",
+        )
+
+    def test_refused_file_is_refused_clearly_and_keeps_the_values(self):
+        key = "file-key-0000000000000003"
+        response = self._post_files(key, [("attachments", ("setup.exe", b"MZ", "application/x-msdownload"))],
+                                    subject="Keep my subject", description="Keep my details")
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(self.env["qi.case"].search([("intake_key", "=", key)]), "no case without its file")
+        self.assertIn("setup.exe: only PDF, images, Word, Excel and ZIP files are accepted.", response.text)
+        self.assertIn("choose your files again", response.text)
+        for kept in ("Walk-up Valves Ltd", "Keep my subject", "Keep my details", "lilei@valves.example.cn"):
+            self.assertIn(kept, response.text)
+        # the corrected form goes through with the same key
+        self._post_files(key, [("attachments", ("setup.pdf", b"%PDF-1.4", "application/pdf"))])
+        self.assertEqual(len(self.env["qi.case"].search([("intake_key", "=", key)])), 1)
+
+    def test_public_demand_dates_in_china(self):
+        """The public user has no time zone (UTC): 00:30 in Beijing is still yesterday for it."""
+        from datetime import date
+
+        from odoo.tests import freeze_time
+
+        key = "tz-key-000000000000000001"
+        with freeze_time("2026-12-01 16:30:00"):
+            self._post(key)
+        case = self.env["qi.case"].search([("intake_key", "=", key)])
+        self.assertEqual(case.date_materials_complete, date(2026, 12, 2))
+        self.assertEqual(case.date_accept_due, date(2026, 12, 3))

@@ -106,3 +106,15 @@ class TestPublicSatisfaction(HttpCase, QiCaseCommon):
         self.assertEqual(counts[many[0].id], 2)
         self.assertEqual(counts[many[9].id], 1)
         self.assertEqual(counts[self.item_15.id], 1)
+
+    def test_unset_minimum_means_the_readmes_three(self):
+        """An unset setting read as 0 (get_param answers False): a rate showed from 1 rating."""
+        self.env["ir.config_parameter"].set_param("qi_case.public_satisfaction_min_ratings", False)
+        self._rate(self.item_15, "5")
+        self._rate(self.item_15, "4")
+        __, items, window = self._page()
+        self.assertEqual(items[self.item_15], ("not enough ratings yet", 2))
+        self.assertIn("not enough ratings yet", window)
+        self._rate(self.item_15, "2")
+        __, items, window = self._page()
+        self.assertEqual(items[self.item_15], ("67%", 3))

@@ -41,6 +41,29 @@ class TestCaseTours(HttpCase, QiCaseCommon):
         announce = case.message_ids.filtered(lambda m: "Materials sent through the portal." in (m.body or ""))
         self.assertEqual(announce.author_id, self.portal_enterprise.partner_id)
 
+    def test_public_demand_tour(self):
+        """An enterprise's contact working in Chinese files a demand with a file on
+        the public form (issue 17): Chinese labels, the 详细说明 box, the file kept."""
+        self._load_chinese()
+        self.portal_enterprise.write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
+        self.start_tour("/qi/demand", "qi_case_public_demand", login=self.portal_enterprise.login,
+                        timeout=TOUR_TIMEOUT)
+        self.env.invalidate_all()
+        case = self.env["qi.case"].search([("subject", "=", "公开表单：三号线压力表校准")])
+        self.assertEqual(len(case), 1)
+        self.assertRegex(case.name, r"^QI\d{4}-\d+$")
+        self.assertEqual((case.window_id, case.channel, case.stage_code), (self.window_a, "online", "new"))
+        self.assertEqual(case.partner_id.name, "秦皇岛公开表单玻璃有限公司")
+        self.assertTrue(case.partner_id.qi_unverified)
+        self.assertEqual(case.partner_id.lang, "zh_CN", "an enterprise of the public form speaks Chinese")
+        self.assertEqual(case.contact_phone, "13803350123")
+        self.assertIn("十二只压力表，年度审核前完成。", case.description)
+        attachment = self.env["ir.attachment"].search([("res_model", "=", "qi.case"), ("res_id", "=", case.id)])
+        self.assertEqual(attachment.name, "压力表清单.pdf")
+        self.assertEqual(attachment.raw, b"%PDF-1.4 gauges")
+        announce = case.message_ids.filtered(lambda m: attachment in m.attachment_ids)
+        self.assertEqual(announce.author_id, case.contact_id)
+
     def test_portal_assignment_tour(self):
         case = self._case(subject="Tour: verify the flow meters", user_id=self.staff_a.id)
         case.action_accept()

@@ -1,7 +1,9 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import SQL, format_date
+
+from odoo.addons.qi_window.tools.china import china_today
 
 # Points each reason adds to a resource's score. A term that depends on the
 # requested items is scaled by the share of the items it concerns, so a
@@ -122,7 +124,7 @@ class QiCatalogueMatcher(models.AbstractModel):
             "window": window or self.env["qi.window"],
             "industry": industry,
             "region_ids": region_ids,
-            "today": fields.Date.context_today(self),
+            "today": china_today(),
         }
 
     @api.model

@@ -5,7 +5,9 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
+from odoo.addons.qi_window.tools.china import china_today, recipient_env
 from odoo.addons.qi_window.tools.cron import commit_progress
+from odoo.addons.qi_window.tools.settings import int_param
 
 _logger = logging.getLogger(__name__)
 
@@ -93,13 +95,11 @@ class QiProviderQualification(models.Model):
 
     @api.model
     def _get_expiring_days(self):
-        # sudo: a configuration parameter, not confidential, read by every user
-        param = self.env["ir.config_parameter"].sudo().get_param("qi_catalogue.qualification_expiring_days", 60)
-        return int(param)
+        return int_param(self.env, "qi_catalogue.qualification_expiring_days", 60, minimum=0)
 
     @api.depends("date_to")
     def _compute_state(self):
-        today = fields.Date.context_today(self)
+        today = china_today()
         expiring_days = self._get_expiring_days()
         for qualification in self:
             if not qualification.date_to:
@@ -118,7 +118,7 @@ class QiProviderQualification(models.Model):
     def _search_state(self, operator, value):
         if operator != "in":
             return NotImplemented
-        today = fields.Date.context_today(self)
+        today = china_today()
         horizon = today + datetime.timedelta(days=self._get_expiring_days())
         domains = {
             "valid": ["|", ("date_to", "=", False), ("date_to", ">", horizon)],
@@ -197,7 +197,7 @@ class QiProviderQualification(models.Model):
         thresholds = self._get_warning_thresholds()
         if not thresholds:
             return
-        today = fields.Date.context_today(self)
+        today = china_today()
         horizon = today + datetime.timedelta(days=thresholds[0])
         qualifications = self.search(
             [("date_to", "!=", False), ("date_to", "<=", horizon), ("provider_id.active", "=", True)],
@@ -231,8 +231,10 @@ class QiProviderQualification(models.Model):
         self.ensure_one()
         days = (self.date_to - today).days
         user = self._get_responsible_user()
+        # the warning in its reader's language, not the cron's
+        env = recipient_env(self.env, user or self.env.user)
         if days >= 0:
-            summary = self.env._(
+            summary = env._(
                 "%(qualification)s of %(provider)s expires on %(date)s (in %(days)s days)",
                 qualification=self.display_name,
                 provider=self.provider_id.display_name,
@@ -240,7 +242,7 @@ class QiProviderQualification(models.Model):
                 days=days,
             )
         else:
-            summary = self.env._(
+            summary = env._(
                 "%(qualification)s of %(provider)s expired on %(date)s",
                 qualification=self.display_name,
                 provider=self.provider_id.display_name,
@@ -250,7 +252,7 @@ class QiProviderQualification(models.Model):
             "qi_catalogue.mail_activity_type_qualification_expiry",
             date_deadline=max(self.date_to, today),
             summary=summary,
-            note=self.env._(
+            note=env._(
                 "Ask the provider for the renewed certificate; until then this qualification no longer "
                 "counts in matching once it has expired."
             ),

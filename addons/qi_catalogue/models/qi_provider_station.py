@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.qi_window.tools.china import china_today
+
 
 class QiProviderStation(models.Model):
     """A provider stationed (入驻) at a window for a period (clause 3)."""
@@ -21,7 +23,7 @@ class QiProviderStation(models.Model):
     )
     window_id = fields.Many2one("qi.window", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="window_id.company_id", store=True, index=True)
-    date_from = fields.Date(string="From", required=True, default=fields.Date.context_today)
+    date_from = fields.Date(string="From", required=True, default=lambda self: china_today())
     date_to = fields.Date(string="To", help="Empty while the provider stays.")
     desk = fields.Char(help="Where the provider sits at the window, e.g. 'desk 5'.")
     note = fields.Char()
@@ -36,7 +38,7 @@ class QiProviderStation(models.Model):
 
     @api.depends("date_from", "date_to")
     def _compute_is_current(self):
-        today = fields.Date.context_today(self)
+        today = china_today()
         for station in self:
             station.is_current = bool(
                 station.date_from
@@ -48,7 +50,7 @@ class QiProviderStation(models.Model):
         # the ORM hands boolean conditions over as ('in', [True]) and negates the rest
         if operator != "in":
             return NotImplemented
-        today = fields.Date.context_today(self)
+        today = china_today()
         return [("date_from", "<=", today), "|", ("date_to", "=", False), ("date_to", ">=", today)]
 
     @api.constrains("provider_id", "window_id", "date_from", "date_to")

@@ -4,6 +4,7 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.qi_window.tools.china import china_today, recipient_env
 from odoo.addons.qi_window.tools.flow import FLOW
 
 _logger = logging.getLogger(__name__)
@@ -131,10 +132,10 @@ class QiEvaluation(models.Model):
         return "internal"
 
     def _default_date_from(self):
-        return fields.Date.context_today(self).replace(month=1, day=1)
+        return china_today().replace(month=1, day=1)
 
     def _default_date_to(self):
-        return fields.Date.context_today(self).replace(month=12, day=31)
+        return china_today().replace(month=12, day=31)
 
     @api.depends("evaluation_type")
     def _compute_is_external(self):
@@ -330,7 +331,7 @@ class QiEvaluation(models.Model):
         return True
 
     def action_done(self):
-        self._action_done(fields.Date.context_today(self))
+        self._action_done(china_today())
         return True
 
     def _action_done(self, date_done):
@@ -471,7 +472,7 @@ class QiEvaluation(models.Model):
         Running it again creates nothing more."""
         from odoo.addons.qi_window.tools.cron import commit_progress
 
-        today = fields.Date.context_today(self)
+        today = china_today()
         if today < self._get_internal_evaluation_date(today.year):
             return self.browse()
         template = self.env["qi.evaluation.template"]._get_current()
@@ -507,7 +508,9 @@ class QiEvaluation(models.Model):
             evaluation.activity_schedule(
                 "qi_evaluation.mail_activity_type_internal_evaluation",
                 date_deadline=min(today + datetime.timedelta(days=30), today.replace(month=12, day=31)),
-                summary=self.env._("Internal evaluation %(year)s of %(window)s", year=today.year, window=window.name),
+                summary=recipient_env(self.env, leader)._(
+                    "Internal evaluation %(year)s of %(window)s", year=today.year, window=window.name
+                ),
                 user_id=leader.id,
             )
         return evaluation

@@ -2,9 +2,10 @@ import datetime
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import api, models
 
 from odoo.addons.qi_window.models.qi_window_rule import RULE_KINDS
+from odoo.addons.qi_window.tools.china import china_today, china_tz
 
 AUTO_CODES = [
     ("facility_checks", "Facility Checks on Time"),
@@ -41,7 +42,7 @@ class QiEvaluationAuto(models.AbstractModel):
 
     @api.model
     def _compute_indicator(self, code, window, date_from, date_to, target=0.0):
-        today = fields.Date.context_today(self)
+        today = china_today()
         ref = min(date_to, today)
         # sudo: only aggregated counts of the evaluated window leave the
         # _auto_* methods (see the class docstring); the caller's own access
@@ -66,14 +67,14 @@ class QiEvaluationAuto(models.AbstractModel):
     @api.model
     def _utc_bounds(self, date_from, date_to):
         """UTC datetimes of the local start of ``date_from`` and the end of ``date_to``."""
-        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "Asia/Shanghai")
+        tz = pytz.timezone(china_tz())  # China's days, whoever acts
         start = tz.localize(datetime.datetime.combine(date_from, datetime.time.min))
         end = tz.localize(datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min))
         return (start.astimezone(pytz.utc).replace(tzinfo=None), end.astimezone(pytz.utc).replace(tzinfo=None))
 
     @api.model
     def _local_date(self, value):
-        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "Asia/Shanghai")
+        tz = pytz.timezone(china_tz())  # China's days, whoever acts
         return pytz.utc.localize(value).astimezone(tz).date() if value else False
 
     # ------------------------------------------------------------------

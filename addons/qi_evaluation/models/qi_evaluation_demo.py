@@ -1,6 +1,8 @@
 import datetime
 
-from odoo import api, fields, models
+from odoo import api, models
+
+from odoo.addons.qi_window.tools.china import china_today
 
 # one evaluation per demo window: (window, type, runner, findings per indicator code)
 DEMO_EVALUATIONS = [
@@ -52,7 +54,7 @@ class QiEvaluationDemo(models.Model):
         was found not effective and reopened with a new deadline. Runs the real
         flow as the demo users, so the demo obeys the same rules."""
         ref = self.env.ref
-        today = fields.Date.context_today(self)
+        today = china_today()
         done_on = self.env["qi.workday"].add_working_days(today - datetime.timedelta(days=31), 1)
         evaluations = self.browse()
         for window_xmlid, evaluation_type, runner_xmlid, findings in DEMO_EVALUATIONS:

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.qi_window.tools.china import china_today
+
 TEMPLATE_STATES = [
     ("draft", "Draft"),
     ("in_use", "In Use"),
@@ -63,7 +65,7 @@ class QiEvaluationTemplate(models.Model):
         return self.search([("state", "=", "in_use")], order="date_in_use desc, version desc, id desc", limit=1)
 
     def action_put_in_use(self):
-        today = fields.Date.context_today(self)
+        today = china_today()
         for template in self:
             if template.state != "draft":
                 raise UserError(self.env._("Only a draft template can be put in use (%s).", template.display_name))

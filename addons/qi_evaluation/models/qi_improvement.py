@@ -3,7 +3,9 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.qi_window.tools.china import china_today, recipient_env
 from odoo.addons.qi_window.tools.flow import FLOW, in_flow
+from odoo.addons.qi_window.tools.settings import int_param
 
 _logger = logging.getLogger(__name__)
 
@@ -75,7 +77,7 @@ class QiImprovement(models.Model):
         IMPROVEMENT_STATES, required=True, default="open", index=True, tracking=True, group_expand=True, copy=False
     )
     date_raised = fields.Date(
-        string="Raised On", required=True, default=fields.Date.context_today, readonly=True, copy=False,
+        string="Raised On", required=True, default=lambda self: china_today(), readonly=True, copy=False,
         help="The day the evaluation was done: the 15 working days count from the next day.",
     )
     date_deadline = fields.Date(
@@ -118,7 +120,7 @@ class QiImprovement(models.Model):
 
     @api.depends("state", "date_deadline")
     def _compute_is_overdue(self):
-        today = fields.Date.context_today(self)
+        today = china_today()
         for improvement in self:
             improvement.is_overdue = bool(
                 improvement.state in RUNNING_STATES
@@ -184,14 +186,13 @@ class QiImprovement(models.Model):
     @api.model
     def _get_deadline(self, date):
         """R-8.3.1: the day 15 PRC working days after ``date`` (configurable)."""
-        # sudo: reading a non-secret setting of the suite
-        days = int(self.env["ir.config_parameter"].sudo().get_param("qi_evaluation.improvement_working_days", 15))
+        days = int_param(self.env, "qi_evaluation.improvement_working_days", 15, minimum=1)
         return self.env["qi.workday"].add_working_days(date, days)
 
     @api.model_create_multi
     def create(self, vals_list):
         internal = in_flow(self.env, "qi_improvement_internal")
-        today = fields.Date.context_today(self)
+        today = china_today()
         for vals in vals_list:
             if not internal:
                 for name in self._protected_fields() & vals.keys():
@@ -279,8 +280,8 @@ class QiImprovement(models.Model):
             if verifier:
                 improvement.activity_schedule(
                     "qi_evaluation.mail_activity_type_improvement_verification",
-                    date_deadline=fields.Date.context_today(self),
-                    summary=self.env._("Verify the effectiveness of “%s”", improvement.name),
+                    date_deadline=china_today(),
+                    summary=recipient_env(self.env, verifier)._("Verify the effectiveness of “%s”", improvement.name),
                     user_id=verifier.id,
                 )
         return True
@@ -346,8 +347,9 @@ class QiImprovement(models.Model):
         self.activity_schedule(
             "qi_evaluation.mail_activity_type_improvement",
             date_deadline=self.date_deadline,
-            summary=summary or self.env._("Improve “%(name)s” by %(deadline)s", name=self.name,
-                                          deadline=self.date_deadline),
+            summary=summary or recipient_env(self.env, self.owner_id)._(
+                "Improve “%(name)s” by %(deadline)s", name=self.name, deadline=self.date_deadline
+            ),
             user_id=self.owner_id.id,
         )
 
@@ -376,7 +378,7 @@ class QiImprovement(models.Model):
         to its window's leader by an activity."""
         from odoo.addons.qi_window.tools.cron import commit_progress
 
-        today = fields.Date.context_today(self)
+        today = china_today()
         self._refresh_overdue_flags(today)
         overdue = self.search([("state", "in", RUNNING_STATES), ("date_deadline", "<", today)], order="date_deadline, id")
         # comparing two columns is not a domain: filter in memory
@@ -396,7 +398,7 @@ class QiImprovement(models.Model):
         self.activity_schedule(
             "qi_evaluation.mail_activity_type_improvement_overdue",
             date_deadline=today,
-            summary=self.env._(
+            summary=recipient_env(self.env, user)._(
                 "Overdue improvement at %(window)s: “%(name)s” (due %(deadline)s)",
                 window=self.window_id.name,
                 name=self.name,

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.qi_window.tools.china import china_today
+
 ACTION_TYPES = [
     ("correction", "Correction"),
     ("corrective_action", "Corrective Action"),
@@ -81,7 +83,7 @@ class QiImprovementAction(models.Model):
         for action in self:
             if action.state != "open":
                 raise UserError(self.env._("Action “%s” is not open.", action.name))
-        self.write({"state": "done", "date_done": fields.Date.context_today(self)})
+        self.write({"state": "done", "date_done": china_today()})
         return True
 
     def action_reopen(self):

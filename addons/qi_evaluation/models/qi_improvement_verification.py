@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.qi_window.tools.china import china_today
+
 VERIFICATION_RESULTS = [
     ("effective", "Effective"),
     ("not_effective", "Not Effective"),
@@ -25,7 +27,7 @@ class QiImprovementVerification(models.Model):
     verifier_id = fields.Many2one(
         "res.users", string="Verified By", required=True, readonly=True, default=lambda self: self.env.user
     )
-    date = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
+    date = fields.Date(required=True, default=lambda self: china_today(), readonly=True)
     result = fields.Selection(VERIFICATION_RESULTS, required=True)
     note = fields.Text(string="Evidence and Conclusion", required=True)
     new_deadline = fields.Date(string="New Deadline", readonly=True)
@@ -55,7 +57,7 @@ class QiImprovementVerification(models.Model):
 
     @api.constrains("date")
     def _check_date(self):
-        today = fields.Date.context_today(self)
+        today = china_today()
         for verification in self:
             if verification.date > today:
                 raise ValidationError(self.env._("A verification cannot be recorded for a future date."))
@@ -73,7 +75,7 @@ class QiImprovementVerification(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        today = fields.Date.context_today(self)
+        today = china_today()
         for vals in vals_list:
             if not self.env.su:
                 # a verification is made by whoever records it, today: nobody

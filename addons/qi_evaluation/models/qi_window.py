@@ -2,6 +2,8 @@ import datetime
 
 from odoo import api, fields, models
 
+from odoo.addons.qi_window.tools.china import china_today
+
 
 class QiWindow(models.Model):
     """Evaluation figures of a window: the kanban counters and the
@@ -39,7 +41,7 @@ class QiWindow(models.Model):
 
     def _compute_evaluation_counts(self):
         Evaluation = self.env["qi.evaluation"]
-        year = fields.Date.context_today(self).year
+        year = china_today().year
         counts = dict(Evaluation._read_group([("window_id", "in", self.ids)], ["window_id"], ["__count"]))
         internal = {
             window.id
@@ -84,7 +86,7 @@ class QiWindow(models.Model):
     @api.depends_context("qi_dashboard_year")
     def _compute_dashboard(self):
         """Outcome figures of the year per window, one grouped query per model."""
-        year = self.env.context.get("qi_dashboard_year") or fields.Date.context_today(self).year
+        year = self.env.context.get("qi_dashboard_year") or china_today().year
         date_from, date_to = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         start, end = self.env["qi.evaluation.auto"]._utc_bounds(date_from, date_to)
         Case = self.env["qi.case"]

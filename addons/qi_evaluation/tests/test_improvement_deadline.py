@@ -80,7 +80,7 @@ class TestImprovementDeadline(QiEvaluationCommon):
         improvement = evaluation.improvement_ids.filtered(lambda i: i.owner_id == self.staff_a)
         Improvement = self.env["qi.improvement"]
         overdue_type = self.env.ref("qi_evaluation.mail_activity_type_improvement_overdue")
-        with freeze_time("2025-10-23 20:00:00"):
+        with freeze_time("2025-10-23 15:30:00"):  # 23:30 on the due day in Beijing
             Improvement._cron_escalate_overdue()
             self.assertFalse(improvement.is_overdue, "due today is not overdue")
             self.assertFalse(improvement.activity_ids.filtered(lambda a: a.activity_type_id == overdue_type))

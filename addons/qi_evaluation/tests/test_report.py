@@ -46,3 +46,25 @@ class TestReport(QiEvaluationCommon):
         expected = ["质量基础设施一站式服务窗口评价报告", "各要素得分", "建设", "改进情况", "Evaluation Window A"]
         missing = [text for text in expected if text not in html]
         self.assertFalse(missing, "the report is in Chinese")
+
+    def test_report_is_a_real_pdf_with_its_chinese_text(self):
+        """wkhtmltopdf and a Chinese font are installed (.ci/run): the report is a
+        PDF whose Chinese text pdftotext reads back, not Odoo's HTML fallback."""
+        import subprocess
+        import unicodedata
+
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["qi_evaluation"], ["zh_CN"], overwrite=True)
+        content, report_type = (
+            self.env["ir.actions.report"].with_user(self.staff_a).with_context(force_report_rendering=True)
+            ._render_qweb_pdf(self.report, self.evaluation.ids)
+        )
+        self.assertEqual(report_type, "pdf")
+        self.assertTrue(content.startswith(b"%PDF-"))
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True,
+                              check=True).stdout.decode()
+        # the CJK font maps some ideographs to their Kangxi-radical twins (一 as ⼀): NFKC folds them
+        text = "".join(unicodedata.normalize("NFKC", text).split())
+        expected = ["质量基础设施一站式服务窗口评价报告", "各要素得分", "改进情况", "EvaluationWindowA",
+                    self.evaluation.name]
+        self.assertFalse([t for t in expected if t not in text], text[:500])

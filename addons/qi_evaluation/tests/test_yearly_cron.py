@@ -34,7 +34,7 @@ class TestYearlyCron(QiEvaluationCommon):
         with freeze_time("2025-06-10 09:00:00"):
             self._evaluation(window=self.window_b, evaluation_type="adhoc_coordination")
         Evaluation = self.env["qi.evaluation"]
-        with freeze_time("2025-10-31 21:00:00"):
+        with freeze_time("2025-10-31 15:30:00"):  # 23:30 in Beijing: still 31 October
             Evaluation._cron_schedule_internal_evaluations()
             self.assertFalse(self._internal(self.window_a), "nothing before the configured date")
         with freeze_time("2025-11-03 21:00:00"):
@@ -68,7 +68,7 @@ class TestYearlyCron(QiEvaluationCommon):
 
     def test_configurable_date(self):
         self.env["ir.config_parameter"].set_param("qi_evaluation.internal_evaluation_date", "03-15")
-        with freeze_time("2025-03-14 21:00:00"):
+        with freeze_time("2025-03-14 15:30:00"):  # 23:30 in Beijing
             self.env["qi.evaluation"]._cron_schedule_internal_evaluations()
             self.assertFalse(self._internal(self.window_a))
         with freeze_time("2025-03-15 21:00:00"):

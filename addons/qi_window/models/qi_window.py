@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.base.models.res_partner import _tz_get
+
+from ..tools.china import china_today
 from ..tools.validation import check_email, check_phone
 
 SITE_TYPES = [
@@ -106,6 +109,11 @@ class QiWindow(models.Model):
         string="Opening Hours",
         default=lambda self: self.env.company.resource_calendar_id,
     )
+    tz = fields.Selection(
+        _tz_get, string="Time Zone", required=True, default="Asia/Shanghai",
+        help="Every date of the window (reception, deadlines, supervision) is a date in this time zone, "
+        "whoever acts: the mail gateway, the crons or the public form.",
+    )
     opening_hours_note = fields.Char(
         string="Opening Hours Note",
         translate=True,
@@ -191,6 +199,10 @@ class QiWindow(models.Model):
             # see qi.window.staff._flush_membership
             self.flush_recordset(["member_user_ids"])
         return result
+
+    def _qi_today(self):
+        """Today in the window's time zone (China), whoever acts."""
+        return china_today(self[:1])
 
     def _action_related(self, model, name):
         self.ensure_one()

@@ -2,7 +2,9 @@ import datetime
 
 from odoo import api, fields, models
 
+from ..tools.china import china_today, recipient_env
 from ..tools.cron import commit_progress
+from ..tools.settings import int_param
 
 FACILITY_CATEGORIES = [
     ("office", "Office Equipment"),  # R-5.1.2.3
@@ -52,7 +54,7 @@ class QiWindowFacility(models.Model):
     date_start = fields.Date(
         string="In Use Since",
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: china_today(),
         help="The first check is due one interval after this date.",
     )
     check_ids = fields.One2many("qi.window.facility.check", "facility_id", string="Checks")
@@ -111,7 +113,7 @@ class QiWindowFacility(models.Model):
 
     @api.depends("next_check_date")
     def _compute_is_overdue(self):
-        today = fields.Date.context_today(self)
+        today = china_today()
         for facility in self:
             facility.is_overdue = bool(facility.next_check_date and facility.next_check_date < today)
 
@@ -137,9 +139,8 @@ class QiWindowFacility(models.Model):
         due date is remembered on the facility, so a second run (same day or
         later) schedules nothing more until the next check is recorded.
         """
-        today = fields.Date.context_today(self)
-        # sudo: reading one non-secret setting; the cron may run as any user
-        lead = int(self.env["ir.config_parameter"].sudo().get_param("qi_window.facility_check_lead_days", 3))
+        today = china_today()
+        lead = int_param(self.env, "qi_window.facility_check_lead_days", 3, minimum=0)
         self._refresh_overdue_flags(today)
         domain = [("next_check_date", "<=", today + datetime.timedelta(days=lead))]
         facilities = self.search(domain, order="next_check_date, id")
@@ -153,7 +154,9 @@ class QiWindowFacility(models.Model):
                 facility.activity_schedule(
                     "qi_window.mail_activity_type_facility_check",
                     date_deadline=facility.next_check_date,
-                    summary=self.env._("Check %(facility)s (%(window)s)", facility=facility.name, window=facility.window_id.name),
+                    summary=recipient_env(self.env, facility.responsible_id)._(
+                        "Check %(facility)s (%(window)s)", facility=facility.name, window=facility.window_id.name
+                    ),
                     user_id=facility.responsible_id.id,
                 )
                 facility.reminded_due_date = facility.next_check_date

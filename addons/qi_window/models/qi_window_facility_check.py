@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.china import china_today
 from .qi_window_facility import FACILITY_STATES
 
 
@@ -15,7 +16,7 @@ class QiWindowFacilityCheck(models.Model):
     facility_id = fields.Many2one("qi.window.facility", required=True, ondelete="cascade", index=True)
     window_id = fields.Many2one(related="facility_id.window_id", store=True, index=True)
     company_id = fields.Many2one(related="facility_id.company_id", store=True, index=True)
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=lambda self: china_today())
     checker_id = fields.Many2one(
         "res.users", string="Checked By", required=True, default=lambda self: self.env.user
     )
@@ -25,7 +26,7 @@ class QiWindowFacilityCheck(models.Model):
 
     @api.constrains("date")
     def _check_date(self):
-        today = fields.Date.context_today(self)
+        today = china_today()
         for check in self:
             if check.date > today:
                 raise ValidationError(self.env._("A check cannot be recorded for a future date (%s).", check.date))

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.china import china_today
+
 RULE_KINDS = [
     ("organisation", "Organisation Structure"),
     ("service_content", "Service Content"),
@@ -87,7 +89,7 @@ class QiWindowRule(models.Model):
     def action_publish(self):
         if not self.env.su and not self.env.user.has_group("qi_window.group_qi_manager"):
             raise AccessError(self.env._("Only the operating organisation's leader can publish a rule."))
-        today = fields.Date.context_today(self)
+        today = china_today()
         for rule in self:
             if rule.state != "draft":
                 raise UserError(self.env._("Only a draft can be published (%s).", rule.display_name))

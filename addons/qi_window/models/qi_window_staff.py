@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..tools.china import china_today
 from ..tools.validation import check_phone
 
 
@@ -37,7 +38,7 @@ class QiWindowStaff(models.Model):
         help="R-5.5.2: basic quality knowledge and Mandarin; note the training received.",
     )
     desk_phone = fields.Char(help="Internal use only, never published.")
-    date_start = fields.Date(string="Since", default=fields.Date.context_today)
+    date_start = fields.Date(string="Since", default=lambda self: china_today())
     active = fields.Boolean(default=True)
 
     _window_user_uniq = models.Constraint(

@@ -1,1 +1,1 @@
-from . import cron, flow, upload, validation
+from . import china, cron, flow, settings, upload, validation
