@@ -1,5 +1,6 @@
 from . import qi_workday_exception
 from . import qi_workday
+from . import qi_workday_year
 from . import qi_window
 from . import qi_window_staff
 from . import qi_window_channel
