@@ -78,7 +78,7 @@ class QiCase(models.Model):
             moved_total += len(moved)
             # the record cache would otherwise grow with every batch of a 100k-case run
             self.env.invalidate_all()
-        self._send_moved_digests(digests, years)
+        Case._send_moved_digests(digests, years)
         _logger.info("Provisional recompute for %s: %s case(s), %s moved", years, len(case_ids), moved_total)
         return moved_total
 

@@ -215,11 +215,11 @@ class TestCaseProvisional(HttpCase, QiCaseCommon):
                                 tz="Asia/Shanghai")
         self.window_a.staff_ids = [(0, 0, {"user_id": handler.id})]
         with freeze_time("2026-12-31 09:00:00"):  # 17:00 in China
-            form = Form(self.env["qi.case"].with_user(handler))
-            form.subject = "Year-end demand"
-            form.partner_id = self.enterprise
-            form.window_id = self.window_a
-            case = form.save()
+            # created as the handler (the form's partner onchange reads res.partner.mobile,
+            # a field Odoo 19 no longer has without another module: reported, not this test's subject)
+            case = self.env["qi.case"].with_user(handler).with_context(lang="zh_CN").create({
+                "subject": "Year-end demand", "partner_id": self.enterprise.id, "window_id": self.window_a.id,
+            })
         # accept due: 1 working day after Dec 31; Jan 1 is off (statutory): Mon Jan 4
         self.assertEqual(case.date_accept_due, date(2027, 1, 4))
         self.assertTrue(case.deadline_provisional)
