@@ -38,7 +38,7 @@ class QiCase(models.Model):
         Case = self.sudo().with_context(qi_case_internal=FLOW, mail_notrack=True, mail_notify_force_send=False)
         case_ids = Case.search([("is_open", "=", True), ("deadline_provisional", "=", True)], order="id").ids
         fields_ = [Case._fields[name] for name in _CALENDAR_FIELDS]
-        moved_total, digests = 0, defaultdict(list)
+        moved_total, digests, notices = 0, defaultdict(list), defaultdict(list)
         for start in range(0, len(case_ids), batch_size):
             batch = Case.browse(case_ids[start : start + batch_size])
             batch.fetch(["date_deadline", "date_accept_due", "stage_code"])
@@ -70,15 +70,15 @@ class QiCase(models.Model):
                 lambda c, before=before: before[c.id][0] != c.date_deadline
                 or (c.stage_code == "new" and before[c.id][1] != c.date_accept_due)
             )
+            moved._log_deadline_moved(before, years, notices)
             for case in moved:
-                old_deadline, old_accept = before[case.id]
-                case._notify_deadline_moved(old_deadline, old_accept, years)
                 if case.user_id:
-                    digests[(case.window_id.id, case.user_id.id)].append((case.id, old_deadline))
+                    digests[(case.window_id.id, case.user_id.id)].append((case.id, before[case.id][0]))
             moved_total += len(moved)
             # the record cache would otherwise grow with every batch of a 100k-case run
             self.env.invalidate_all()
         Case._send_moved_digests(digests, years)
+        Case._send_enterprise_notices(notices, years)
         _logger.info("Provisional recompute for %s: %s case(s), %s moved", years, len(case_ids), moved_total)
         return moved_total
 
@@ -88,40 +88,86 @@ class QiCase(models.Model):
         self._recompute_recordset([field.name for field in fields_])
         self.flush_recordset([field.name for field in fields_])
 
-    def _notify_deadline_moved(self, old_deadline, old_accept, years):
-        """The log on the case, addressed to the service object in its language."""
-        self.ensure_one()
-        lang = self.partner_id.lang or self.env.lang
-        case = self.with_context(lang=lang)
-        env = case.env
+    def _log_deadline_moved(self, before, years, notices):
+        """The log on each case, addressed to its service object in its language and
+        shown in the portal: created in one batch, not one message_post per case (a
+        notice may move tens of thousands of deadlines). The e-mail to the service
+        object is one per enterprise (``notices``, sent by _send_enterprise_notices)."""
+        if not self:
+            return
+        author_id, email_from = self._message_compute_author(None, None)
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
         years_text = ", ".join(str(year) for year in years)
-        lines = []
-        if old_deadline != self.date_deadline:
-            lines.append(env._(
-                "Deadline: %(old)s → %(new)s",
-                old=format_date(env, old_deadline, lang_code=lang) or "-",
-                new=format_date(env, self.date_deadline, lang_code=lang) or "-",
-            ))
-        if self.stage_code == "new" and old_accept != self.date_accept_due:
-            lines.append(env._(
-                "Acceptance due: %(old)s → %(new)s",
-                old=format_date(env, old_accept, lang_code=lang) or "-",
-                new=format_date(env, self.date_accept_due, lang_code=lang) or "-",
-            ))
-        body = Markup("<p>%s</p><ul>%s</ul>") % (
-            env._(
+        vals_list = []
+        for lang, cases in self.grouped(lambda c: c.partner_id.lang or self.env.lang).items():
+            env = cases.with_context(lang=lang).env
+            intro = env._(
                 "The official working-day calendar of %(years)s is now known: the dates of case %(case)s, "
                 "computed provisionally, are recomputed.",
-                years=years_text, case=self.name,
-            ),
-            Markup("").join(Markup("<li>%s</li>") % line for line in lines),
-        )
-        case.message_post(
-            body=body,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=self.partner_id.ids,
-        )
+                years=years_text, case="%(case)s",
+            )
+            for case in cases:
+                old_deadline, old_accept = before[case.id]
+                lines = []
+                if old_deadline != case.date_deadline:
+                    lines.append(env._(
+                        "Deadline: %(old)s → %(new)s",
+                        old=format_date(env, old_deadline, lang_code=lang) or "-",
+                        new=format_date(env, case.date_deadline, lang_code=lang) or "-",
+                    ))
+                if case.stage_code == "new" and old_accept != case.date_accept_due:
+                    lines.append(env._(
+                        "Acceptance due: %(old)s → %(new)s",
+                        old=format_date(env, old_accept, lang_code=lang) or "-",
+                        new=format_date(env, case.date_accept_due, lang_code=lang) or "-",
+                    ))
+                items = Markup("").join(Markup("<li>%s</li>") % line for line in lines)
+                vals_list.append({
+                    "model": case._name,
+                    "res_id": case.id,
+                    "message_type": "comment",
+                    "subtype_id": subtype_id,
+                    "is_internal": False,
+                    "author_id": author_id,
+                    "email_from": email_from,
+                    "partner_ids": [(6, 0, case.partner_id.ids)],
+                    "body": Markup("<p>%s</p><ul>%s</ul>") % (intro.replace("%(case)s", case.name), items),
+                })
+                if case.partner_id:
+                    notices[case.partner_id.id].append((case.id, ", ".join(lines)))
+        # sudo: the cases were recomputed by the system (see _recompute_provisional); the
+        # messages only repeat their new dates to their own service object
+        self.env["mail.message"].sudo().create(vals_list)
+
+    @api.model
+    def _send_enterprise_notices(self, notices, years):
+        """One e-mail per service object, in its language, listing its cases whose dates moved."""
+        if not notices:
+            return
+        years_text = ", ".join(str(year) for year in years)
+        # sudo: the service objects' addresses and languages, to tell them of their own cases
+        partners = self.env["res.partner"].sudo().browse(list(notices))
+        cases = {case.id: case for case in self.browse([cid for rows in notices.values() for cid, _l in rows])}
+        email_from = self.env.company.email_formatted or self.env.user.email_formatted
+        mails = []
+        for partner in partners:
+            if not partner.email:
+                continue
+            env = self.with_context(lang=partner.lang or self.env.lang).env
+            subject = env._("The deadlines of your cases follow the official calendar of %s", years_text)
+            items = Markup("").join(
+                Markup("<li>%s %s: %s</li>") % (cases[case_id].name, cases[case_id].subject, line)
+                for case_id, line in notices[partner.id]
+            )
+            mails.append({
+                "subject": subject,
+                "body_html": Markup("<p>%s</p><ul>%s</ul>") % (subject, items),
+                "email_from": email_from,
+                "recipient_ids": [(4, partner.id)],
+                "auto_delete": True,
+            })
+        # sudo: queued e-mails of the recompute, sent by the mail queue
+        self.env["mail.mail"].sudo().create(mails)
 
     @api.model
     def _send_moved_digests(self, digests, years):

@@ -139,6 +139,13 @@ class TestCaseProvisional(HttpCase, QiCaseCommon):
         self.assertIn("01/11/2027", logged.body)
         self.assertIn("01/09/2027", logged.body)
         self.assertIn("official working-day calendar of 2027", logged.body)
+        # and e-mailed to the enterprise, once for all its cases, in English
+        mail = self.env["mail.mail"].search([
+            ("recipient_ids", "in", self.enterprise.ids), ("subject", "ilike", "official calendar of 2027"),
+        ])
+        self.assertEqual(len(mail), 1)
+        self.assertIn(case.name, mail.body_html)
+        self.assertNotIn(unmoved.name, mail.body_html)
         # the handler's digest, in Chinese
         digest = self.env["mail.message"].search([
             ("partner_ids", "in", self.staff_a.partner_id.ids), ("id", "not in", handler_messages.ids),
