@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, models
 from odoo.tools import format_date
+from odoo.tools.mail import generate_tracking_message_id
 
 from odoo.addons.qi_window.tools.flow import FLOW
 
@@ -96,6 +97,9 @@ class QiCase(models.Model):
         if not self:
             return
         author_id, email_from = self._message_compute_author(None, None)
+        # one reply-to for the batch, as mail.thread._message_log_batch does: mail.message
+        # would otherwise look up the aliases of every case, one by one
+        reply_to = self.env["mail.thread"]._notify_get_reply_to(default=email_from, author_id=author_id)[False]
         subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
         years_text = ", ".join(str(year) for year in years)
         vals_list = []
@@ -130,6 +134,8 @@ class QiCase(models.Model):
                     "is_internal": False,
                     "author_id": author_id,
                     "email_from": email_from,
+                    "reply_to": reply_to,
+                    "message_id": generate_tracking_message_id("qi-calendar"),
                     "partner_ids": [(6, 0, case.partner_id.ids)],
                     "body": Markup("<p>%s</p><ul>%s</ul>") % (intro.replace("%(case)s", case.name), items),
                 })
