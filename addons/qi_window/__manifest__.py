@@ -8,7 +8,7 @@
     "author": "QI One-stop Suite Team",
     "website": "https://github.com/qi-one-stop/qi-suite",
     "depends": ["base", "mail", "resource", "web"],
-    "external_dependencies": {"python": ["chinese_calendar"]},
+    "external_dependencies": {"python": ["chinese_calendar", "holidays"]},
     "data": [
         "security/qi_window_groups.xml",
         "security/ir.model.access.csv",
@@ -23,6 +23,7 @@
         "views/qi_window_facility_check_views.xml",
         "views/qi_window_rule_views.xml",
         "views/qi_workday_exception_views.xml",
+        "views/qi_workday_year_views.xml",
         "views/qi_window_menus.xml",
         "views/qi_window_templates.xml",
     ],

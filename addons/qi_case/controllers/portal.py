@@ -148,7 +148,7 @@ class QiCasePortal(CustomerPortal):
         # sudo: these cases were just found with the visitor's own rights; the
         # rows hold a subset of the whitelisted values of _portal_values()
         cases_sudo = cases.sudo()
-        cases_sudo.fetch(["name", "subject", "window_id", "stage_id", "is_open", "date_deadline"])
+        cases_sudo.fetch(["name", "subject", "window_id", "stage_id", "is_open", "date_deadline", "deadline_provisional"])
         return [{
             "id": case.id,
             "name": case.name,
@@ -157,6 +157,7 @@ class QiCasePortal(CustomerPortal):
             "stage": case.stage_id.name,
             "is_open": case.is_open,
             "date_deadline": case.date_deadline,
+            "deadline_provisional": case.deadline_provisional,
             "access_url": case.access_url,
         } for case in cases_sudo]
 

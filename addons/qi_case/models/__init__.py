@@ -14,3 +14,4 @@ from . import qi_service_item
 from . import res_partner
 from . import qi_case_demo
 from . import qi_case_statistics
+from . import qi_workday

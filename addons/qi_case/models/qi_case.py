@@ -130,6 +130,12 @@ class QiCase(models.Model):
     date_deadline = fields.Date(
         string="Deadline", compute="_compute_date_deadline", store=True, index=True, tracking=True,
     )
+    deadline_provisional = fields.Boolean(
+        string="Provisional Deadline", compute="_compute_deadline_provisional", store=True, index="btree_not_null",
+        help="A date of this case was computed with a year that has no official holiday data yet "
+        "(weekends and statutory holidays only, no make-up working day): it is recomputed when "
+        "the State Council notice is entered.",
+    )
     date_completed = fields.Datetime(string="Result Reported On", readonly=True, copy=False)
     date_closed = fields.Datetime(readonly=True, copy=False)
     is_overdue = fields.Boolean(string="Overdue", readonly=True, copy=False, index=True)
@@ -310,6 +316,20 @@ class QiCase(models.Model):
                     case.date_materials_complete, case.time_limit_days + case.extension_days
                 )
 
+    @api.depends("date_received", "date_accept_due", "date_materials_complete", "date_deadline", "stage_code")
+    def _compute_deadline_provisional(self):
+        workday = self.env["qi.workday"]
+        for case in self:
+            provisional = False
+            try:
+                if case.date_accept_due and case.stage_code in (False, "new"):
+                    provisional = workday.is_provisional(case._local_date(case.date_received), case.date_accept_due)
+                if not provisional and case.date_deadline and case.date_materials_complete:
+                    provisional = workday.is_provisional(case.date_materials_complete, case.date_deadline)
+            except UserError:
+                provisional = False  # a year the calendar refuses: the deadline compute says so
+            case.deadline_provisional = provisional
+
     def _compute_assignment_count(self):
         counts = dict(self.env["qi.case.assignment"]._read_group([("case_id", "in", self.ids)], ["case_id"], ["__count"]))
         for case in self:
@@ -401,6 +421,7 @@ class QiCase(models.Model):
             "is_open": self.is_open,
             "date_received": self.date_received,
             "date_deadline": self.date_deadline,
+            "deadline_provisional": self.deadline_provisional,
             "materials_state": self.materials_state,
             "handler": self.user_id.name,
             "description": self.description,
@@ -851,7 +872,12 @@ class QiCase(models.Model):
 
         today = china_today()
         warn_days = int_param(self.env, "qi_case.warning_working_days", 2, minimum=0)
-        warn_limit = self.env["qi.workday"].add_working_days(today, warn_days)
+        try:
+            warn_limit = self.env["qi.workday"].add_working_days(today, warn_days)
+        except UserError:
+            # the calendar refusing one date must not stop the supervision of every case
+            _logger.exception("QI supervision: no working-day limit for warnings, calendar days used")
+            warn_limit = today + timedelta(days=warn_days)
         # no tracked field is written here: skip mail.thread's tracking snapshot
         Case = self.with_context(qi_case_internal=FLOW, mail_notrack=True)
         case_ids = Case.search(
@@ -860,6 +886,7 @@ class QiCase(models.Model):
         ).ids
         commit_progress(self.env, remaining=len(case_ids))
         failed = self.browse()
+        errors = {}
         reminders = defaultdict(list)
         for start in range(0, len(case_ids), batch_size):
             batch = Case.browse(case_ids[start : start + batch_size])
@@ -873,14 +900,17 @@ class QiCase(models.Model):
                     try:
                         with self.env.cr.savepoint():
                             batch_reminders += case._supervise(today, warn_limit)
-                    except Exception:
+                    except Exception as error:  # one broken case must not stop the others
                         _logger.exception("QI supervision failed for case %s", case.name)
                         failed |= case
+                        errors[case.id] = error
             for key, case in batch_reminders:
                 reminders[key].append(case.id)
             if batch & failed:
                 # retried tomorrow, not by every call of today's run
                 (batch & failed).write({"supervised_date": today})
+                for case in batch & failed:
+                    case._log_supervision_error(errors.pop(case.id, None))
             # the record cache would otherwise grow with every batch of a 100k-case run
             self.env.invalidate_all()
             if not commit_progress(self.env, len(batch)):
@@ -888,6 +918,15 @@ class QiCase(models.Model):
         self._send_reminder_digests(reminders)
         self._remind_ratings(today)
         return failed
+
+    def _log_supervision_error(self, error):
+        """The problem is said on the case itself, where its handler sees it."""
+        self.ensure_one()
+        message = error.args[0] if isinstance(error, UserError) and error.args else repr(error)
+        self.message_post(
+            body=self.env._("The daily supervision could not process this case today: %s", message),
+            subtype_xmlid="mail.mt_note",
+        )
 
     def _supervise(self, today, warn_limit):
         self._update_clock(today, {"supervised_date": today})

@@ -14,3 +14,4 @@ from . import test_case_statistics
 from . import test_case_doors
 from . import test_case_china
 from . import test_case_pdf
+from . import test_case_provisional

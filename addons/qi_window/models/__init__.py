@@ -4,6 +4,7 @@ from . import mail_followers
 from . import qi_window_bound_mixin
 from . import qi_workday_exception
 from . import qi_workday
+from . import qi_workday_year
 from . import qi_window
 from . import qi_window_staff
 from . import qi_window_channel

@@ -1,0 +1,206 @@
+import logging
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import api, models
+from odoo.tools import format_date
+from odoo.tools.mail import generate_tracking_message_id
+
+from odoo.addons.qi_window.tools.flow import FLOW
+
+_logger = logging.getLogger(__name__)
+
+# the fields computed from the working-day calendar, in dependency order
+_CALENDAR_FIELDS = ("date_accept_due", "date_deadline", "deadline_provisional")
+
+
+class QiWorkday(models.AbstractModel):
+    _inherit = "qi.workday"
+
+    @api.model
+    def _official_data_arrived(self, years):
+        result = super()._official_data_arrived(years)
+        self.env["qi.case"]._recompute_provisional(years)
+        return result
+
+
+class QiCase(models.Model):
+    _inherit = "qi.case"
+
+    @api.model
+    def _recompute_provisional(self, years, batch_size=2000):
+        """Official data arrived for ``years``: recompute every open case whose dates
+        were provisional (P-TL-1). A deadline that moves is logged on the case for the
+        service object, in its language, and each handler gets one digest in theirs.
+        A case that fails is logged on that case; the others go on."""
+        # sudo: official calendar data concerns the cases of every window; the administrator
+        # (or the cron) entering it may not read them all, and only calendar dates change
+        Case = self.sudo().with_context(qi_case_internal=FLOW, mail_notrack=True, mail_notify_force_send=False)
+        case_ids = Case.search([("is_open", "=", True), ("deadline_provisional", "=", True)], order="id").ids
+        fields_ = [Case._fields[name] for name in _CALENDAR_FIELDS]
+        moved_total, digests, notices = 0, defaultdict(list), defaultdict(list)
+        for start in range(0, len(case_ids), batch_size):
+            batch = Case.browse(case_ids[start : start + batch_size])
+            batch.fetch(["date_deadline", "date_accept_due", "stage_code"])
+            before = {case.id: (case.date_deadline, case.date_accept_due) for case in batch}
+            try:
+                with self.env.cr.savepoint():
+                    batch._recompute_calendar_fields(fields_)
+                done = batch
+            except Exception:
+                done = Case.browse()
+                for field in fields_:
+                    self.env.remove_to_compute(field, batch)
+                for case in batch:
+                    try:
+                        with self.env.cr.savepoint():
+                            case._recompute_calendar_fields(fields_)
+                        done |= case
+                    except Exception as error:  # one broken case must not stop the others
+                        for field in fields_:
+                            self.env.remove_to_compute(field, case)
+                        _logger.exception("QI provisional recompute failed for case %s", case.name)
+                        case.message_post(
+                            body=self.env._(
+                                "The deadline could not be recomputed with the official calendar: %s", error
+                            ),
+                            subtype_xmlid="mail.mt_note",
+                        )
+            moved = done.filtered(
+                lambda c, before=before: before[c.id][0] != c.date_deadline
+                or (c.stage_code == "new" and before[c.id][1] != c.date_accept_due)
+            )
+            moved._log_deadline_moved(before, years, notices)
+            for case in moved:
+                if case.user_id:
+                    digests[(case.window_id.id, case.user_id.id)].append((case.id, before[case.id][0]))
+            moved_total += len(moved)
+            # the record cache would otherwise grow with every batch of a 100k-case run
+            self.env.invalidate_all()
+        Case._send_moved_digests(digests, years)
+        Case._send_enterprise_notices(notices, years)
+        _logger.info("Provisional recompute for %s: %s case(s), %s moved", years, len(case_ids), moved_total)
+        return moved_total
+
+    def _recompute_calendar_fields(self, fields_):
+        for field in fields_:
+            self.env.add_to_compute(field, self)
+        self._recompute_recordset([field.name for field in fields_])
+        self.flush_recordset([field.name for field in fields_])
+
+    def _log_deadline_moved(self, before, years, notices):
+        """The log on each case, addressed to its service object in its language and
+        shown in the portal: created in one batch, not one message_post per case (a
+        notice may move tens of thousands of deadlines). The e-mail to the service
+        object is one per enterprise (``notices``, sent by _send_enterprise_notices)."""
+        if not self:
+            return
+        author_id, email_from = self._message_compute_author(None, None)
+        # one reply-to for the batch, as mail.thread._message_log_batch does: mail.message
+        # would otherwise look up the aliases of every case, one by one
+        reply_to = self.env["mail.thread"]._notify_get_reply_to(default=email_from, author_id=author_id)[False]
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        years_text = ", ".join(str(year) for year in years)
+        vals_list = []
+        for lang, cases in self.grouped(lambda c: c.partner_id.lang or self.env.lang).items():
+            env = cases.with_context(lang=lang).env
+            intro = env._(
+                "The official working-day calendar of %(years)s is now known: the dates of case %(case)s, "
+                "computed provisionally, are recomputed.",
+                years=years_text, case="%(case)s",
+            )
+            for case in cases:
+                old_deadline, old_accept = before[case.id]
+                lines = []
+                if old_deadline != case.date_deadline:
+                    lines.append(env._(
+                        "Deadline: %(old)s → %(new)s",
+                        old=format_date(env, old_deadline, lang_code=lang) or "-",
+                        new=format_date(env, case.date_deadline, lang_code=lang) or "-",
+                    ))
+                if case.stage_code == "new" and old_accept != case.date_accept_due:
+                    lines.append(env._(
+                        "Acceptance due: %(old)s → %(new)s",
+                        old=format_date(env, old_accept, lang_code=lang) or "-",
+                        new=format_date(env, case.date_accept_due, lang_code=lang) or "-",
+                    ))
+                items = Markup("").join(Markup("<li>%s</li>") % line for line in lines)
+                vals_list.append({
+                    "model": case._name,
+                    "res_id": case.id,
+                    "message_type": "comment",
+                    "subtype_id": subtype_id,
+                    "is_internal": False,
+                    "author_id": author_id,
+                    "email_from": email_from,
+                    "reply_to": reply_to,
+                    "message_id": generate_tracking_message_id("qi-calendar"),
+                    "partner_ids": [(6, 0, case.partner_id.ids)],
+                    "body": Markup("<p>%s</p><ul>%s</ul>") % (intro.replace("%(case)s", case.name), items),
+                })
+                if case.partner_id:
+                    notices[case.partner_id.id].append((case.id, ", ".join(lines)))
+        # sudo: the cases were recomputed by the system (see _recompute_provisional); the
+        # messages only repeat their new dates to their own service object
+        self.env["mail.message"].sudo().create(vals_list)
+
+    @api.model
+    def _send_enterprise_notices(self, notices, years):
+        """One e-mail per service object, in its language, listing its cases whose dates moved."""
+        if not notices:
+            return
+        years_text = ", ".join(str(year) for year in years)
+        # sudo: the service objects' addresses and languages, to tell them of their own cases
+        partners = self.env["res.partner"].sudo().browse(list(notices))
+        cases = {case.id: case for case in self.browse([cid for rows in notices.values() for cid, _l in rows])}
+        email_from = self.env.company.email_formatted or self.env.user.email_formatted
+        mails = []
+        for partner in partners:
+            if not partner.email:
+                continue
+            env = self.with_context(lang=partner.lang or self.env.lang).env
+            subject = env._("The deadlines of your cases follow the official calendar of %s", years_text)
+            items = Markup("").join(
+                Markup("<li>%s %s: %s</li>") % (cases[case_id].name, cases[case_id].subject, line)
+                for case_id, line in notices[partner.id]
+            )
+            mails.append({
+                "subject": subject,
+                "body_html": Markup("<p>%s</p><ul>%s</ul>") % (subject, items),
+                "email_from": email_from,
+                "recipient_ids": [(4, partner.id)],
+                "auto_delete": True,
+            })
+        # sudo: queued e-mails of the recompute, sent by the mail queue
+        self.env["mail.mail"].sudo().create(mails)
+
+    @api.model
+    def _send_moved_digests(self, digests, years):
+        """One message per window and handler listing their cases whose deadline moved."""
+        years_text = ", ".join(str(year) for year in years)
+        for (window_id, user_id), rows in digests.items():
+            user = self.env["res.users"].sudo().browse(user_id)  # sudo: the handler's language only
+            lang = user.lang or self.env.lang
+            env = self.with_context(lang=lang).env
+            window = env["qi.window"].browse(window_id)
+            subject = env._(
+                "%(count)s deadline(s) of %(window)s moved with the official calendar of %(years)s",
+                count=len(rows), window=window.name, years=years_text,
+            )
+            cases = self.browse([case_id for case_id, _old in rows])
+            items = Markup("").join(
+                Markup("<li><a href='/odoo/qi.case/%s'>%s</a> %s: %s → %s</li>") % (
+                    case.id, case.name, case.subject,
+                    format_date(env, old, lang_code=lang) or "-",
+                    format_date(env, case.date_deadline, lang_code=lang) or "-",
+                )
+                for case, (_case_id, old) in zip(cases, rows, strict=True)
+            )
+            window.message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=subject,
+                body=Markup("<p>%s</p><ul>%s</ul>") % (subject, items),
+                subtype_xmlid="mail.mt_note",
+                email_layout_xmlid="mail.mail_notification_light",
+            )

@@ -1,0 +1,1 @@
+from . import qi_workday_notice_wizard
