@@ -11,3 +11,5 @@ from . import test_case_rating
 from . import test_public_satisfaction
 from . import test_tours
 from . import test_case_statistics
+from . import test_case_clock
+from . import test_case_ladder
