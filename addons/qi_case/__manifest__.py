@@ -22,6 +22,8 @@
         "views/qi_case_rating_views.xml",
         "views/qi_window_views.xml",
         "views/qi_case_statistics_views.xml",
+        "views/qi_case_clock_views.xml",
+        "views/res_config_settings_views.xml",
         "views/qi_case_menus.xml",
         "views/qi_case_portal_templates.xml",
         "views/qi_case_public_templates.xml",

@@ -4,6 +4,7 @@ from . import qi_case
 from . import qi_case_child_mixin
 from . import qi_case_handler_log
 from . import qi_case_extension
+from . import qi_case_clock
 from . import qi_case_assignment
 from . import qi_case_adjustment
 from . import qi_case_result
@@ -15,3 +16,4 @@ from . import res_partner
 from . import qi_case_demo
 from . import qi_case_statistics
 from . import qi_workday
+from . import res_config_settings

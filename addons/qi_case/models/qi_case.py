@@ -29,6 +29,10 @@ CHANNELS = [
     ("sampling", "Product Sampling"),
 ]
 PRIORITIES = [("0", "Normal"), ("1", "Important"), ("2", "Urgent")]
+WARNING_LEVELS = [("none", "None"), ("yellow", "Yellow"), ("red", "Red")]
+# P-TL-7: the steps of the 红黄牌 ladder, in the order they fire
+LADDER_STEPS = [("yellow", "Chase (催办)"), ("red", "Chase Notice (催办通知)"), ("supervision", "Supervision (督办)")]
+LADDER_ORDER = {False: 0, "yellow": 1, "red": 2, "supervision": 3}
 
 
 class QiCase(models.Model):
@@ -117,14 +121,41 @@ class QiCase(models.Model):
         default="complete", required=True, tracking=True,
         help="While materials are incomplete the clock stops; it restarts when they arrive.",
     )
+    # P-TL-2: the 补正 notice, all at once, within N working days of receipt
+    date_correction_due = fields.Date(
+        string="Correction Notice Due", compute="_compute_date_correction_due", store=True,
+        help="Last day to send the correction notice (补正, 一次性告知); later, the materials count "
+        "as complete from receipt (Administrative Licensing Law, Art. 32).",
+    )
+    date_correction_notice = fields.Date(string="Correction Notice Sent On", readonly=True, copy=False)
+    correction_missing = fields.Text(
+        string="Missing Materials",
+        help="Everything that is missing, all at once (一次性告知): the service object is told this list.",
+    )
+    materials_deemed_complete = fields.Boolean(
+        string="Deemed Complete on Receipt", readonly=True, copy=False,
+        help="No correction notice was sent in time: the materials count as complete from receipt "
+        "(视为受理, Administrative Licensing Law, Art. 32).",
+    )
     date_materials_complete = fields.Date(
         string="Materials Complete On", copy=False, tracking=True,
         help="The completion time limit counts working days from the day after this date.",
     )
     time_limit_days = fields.Integer(
         string="Time Limit (working days)", compute="_compute_time_limit_days", store=True, readonly=False,
-        help="The longest time limit of the requested items; can be set by hand.",
+        help="The longest committed limit of the requested items; can be set by hand.",
     )
+    statutory_limit_days = fields.Integer(
+        string="Statutory Limit (working days)", compute="_compute_time_limit_days", store=True,
+        help="The longest statutory limit of the requested items (P-TL-6).",
+    )
+    pause_ids = fields.One2many("qi.case.pause", "case_id", string="Clock Pauses")
+    paused_days = fields.Integer(
+        string="Paused (working days)", compute="_compute_paused_days", store=True,
+        help="Working days of testing, inspection, appraisal, expert review or hearings: they do not count "
+        "(Administrative Licensing Law, Art. 45).",
+    )
+    clock_event_ids = fields.One2many("qi.case.clock.event", "case_id", string="Clock Log")
     extension_days = fields.Integer(string="Extension (working days)", readonly=True, copy=False)
     extension_ids = fields.One2many("qi.case.extension", "case_id", string="Extensions")
     date_deadline = fields.Date(
@@ -165,8 +196,17 @@ class QiCase(models.Model):
         string="Working Days Used", readonly=True, copy=False, aggregator="avg",
         help="Working days since the materials were complete, up to the result or today.",
     )
-    warned_deadline = fields.Date(readonly=True, copy=False)
-    escalated_deadline = fields.Date(readonly=True, copy=False)
+    # P-TL-7 红黄牌: refreshed by the daily supervision
+    warning_level = fields.Selection(
+        WARNING_LEVELS, default="none", required=True, readonly=True, copy=False, index=True,
+        help="Yellow: due within the set number of working days. Red: overdue.",
+    )
+    date_red = fields.Date(string="Red Since", readonly=True, copy=False)
+    ladder_step = fields.Selection(
+        LADDER_STEPS, string="Last Escalation Step", readonly=True, copy=False,
+        help="The last step of the warning ladder fired for the current deadline; each fires once.",
+    )
+    ladder_deadline = fields.Date(readonly=True, copy=False, help="The deadline the fired steps are about.")
     supervised_date = fields.Date(
         readonly=True, copy=False,
         help="Day the daily supervision last reached the case: a run cut short by its time box "
@@ -289,12 +329,27 @@ class QiCase(models.Model):
         for case in self:
             case.category_id = case.item_ids[:1].category_id
 
-    @api.depends("item_ids.time_limit_days")
+    @api.depends("item_ids.time_limit_days", "item_ids.statutory_limit_days")
     def _compute_time_limit_days(self):
         default = int_param(self.env, "qi_case.default_time_limit_days", 20, minimum=1)
         for case in self:
             limits = case.item_ids.mapped("time_limit_days")
             case.time_limit_days = max(limits) if limits and max(limits) > 0 else default
+            case.statutory_limit_days = max(case.item_ids.mapped("statutory_limit_days") or [0])
+
+    @api.depends("pause_ids.working_days")
+    def _compute_paused_days(self):
+        for case in self:
+            case.paused_days = sum(case.pause_ids.mapped("working_days"))
+
+    @api.depends("date_received")
+    def _compute_date_correction_due(self):
+        days = int_param(self.env, "qi_case.correction_notice_working_days", 5, minimum=0)
+        workday = self.env["qi.workday"]
+        for case in self:
+            case.date_correction_due = (
+                workday.add_working_days(case._local_date(case.date_received), days) if case.date_received else False
+            )
 
     @api.depends("date_received", "window_id")
     def _compute_date_accept_due(self):
@@ -305,15 +360,16 @@ class QiCase(models.Model):
                 workday.add_working_days(case._local_date(case.date_received), days) if case.date_received else False
             )
 
-    @api.depends("materials_state", "date_materials_complete", "time_limit_days", "extension_days")
+    @api.depends("materials_state", "date_materials_complete", "time_limit_days", "extension_days", "paused_days")
     def _compute_date_deadline(self):
         workday = self.env["qi.workday"]
         for case in self:
             if case.materials_state != "complete" or not case.date_materials_complete:
                 case.date_deadline = False  # the clock is stopped (补正)
             else:
+                # a pause starts before the deadline, so its working days all fall before the new one
                 case.date_deadline = workday.add_working_days(
-                    case.date_materials_complete, case.time_limit_days + case.extension_days
+                    case.date_materials_complete, case.time_limit_days + case.extension_days + case.paused_days
                 )
 
     @api.depends("date_received", "date_accept_due", "date_materials_complete", "date_deadline", "stage_code")
@@ -394,6 +450,7 @@ class QiCase(models.Model):
             "id", "display_name", "name", "subject", "partner_id", "window_id", "channel", "item_ids",
             "stage_id", "stage_code", "is_open", "date_received", "date_accept_due", "date_deadline",
             "materials_state", "user_id", "description", "access_url", "access_token",
+            "materials_deemed_complete", "paused_days",
             # the default order of the model sorts on these
             "priority", "is_overdue", "rating_level",
         })
@@ -425,6 +482,15 @@ class QiCase(models.Model):
             "materials_state": self.materials_state,
             "handler": self.user_id.name,
             "description": self.description,
+            "materials_deemed_complete": self.materials_deemed_complete,
+            "correction_missing": self.correction_missing if self.materials_state == "incomplete" else "",
+            "paused_days": self.paused_days,
+            "clock_events": self.clock_event_ids._portal_values(),
+            "pauses": [
+                {"reason_kind": pause._reason_label(), "reason": pause.reason, "date_start": pause.date_start,
+                 "date_end": pause.date_end, "working_days": pause.working_days}
+                for pause in self.pause_ids
+            ],
         }
         if not provider:
             values["service_object"] = self.partner_id.name
@@ -480,6 +546,7 @@ class QiCase(models.Model):
             if vals.get("materials_state", "complete") == "complete" and not vals.get("date_materials_complete"):
                 vals["date_materials_complete"] = received_on
         cases = super().create(vals_list)
+        cases._log_intake_clock_events()
         # sudo: the first-handler log is written by the flow only (it feeds the
         # window's evaluation); the cases were just created by the caller
         Log = self.env["qi.case.handler.log"].sudo()
@@ -496,7 +563,8 @@ class QiCase(models.Model):
         """Set by the service flow only, never by hand or RPC."""
         return {
             "extension_days", "is_overdue", "overdue_reason", "completed_on_time", "date_completed",
-            "date_closed", "date_accepted", "days_used", "warned_deadline", "escalated_deadline", "supervised_date",
+            "date_closed", "date_accepted", "days_used", "supervised_date", "warning_level", "date_red",
+            "ladder_step", "ladder_deadline", "date_correction_notice", "materials_deemed_complete",
             "message_id_origin", "intake_key", "intake_ip_hash", "rating_requested_date", "rating_reminded",
         }
 
@@ -635,8 +703,13 @@ class QiCase(models.Model):
             if case.stage_code == "completed":
                 case.completed_on_time = bool(case.date_deadline and today <= case.date_deadline)
                 case._update_clock(today)
+                case._log_clock_event("completed", today)
                 case._request_rating()
         self._update_overdue(today)
+        # a finished case leaves the warning ladder
+        self.filtered(lambda c: not c.is_open and c.warning_level != "none").write(
+            {"warning_level": "none", "date_red": False}
+        )
 
     def action_accept(self):
         for case in self:
@@ -683,14 +756,113 @@ class QiCase(models.Model):
         return vals
 
     def action_materials_incomplete(self):
-        """补正: the clock stops until the missing materials arrive."""
-        self.filtered(lambda c: c.is_open).write({"materials_state": "incomplete"})
+        """补正 (P-TL-2): one notice saying everything that is missing, within
+        the set working days of receipt; the clock stops until the materials
+        arrive. Later the materials count as complete from receipt."""
+        today = china_today(self.window_id[:1])
+        for case in self.filtered(lambda c: c.is_open):
+            if not (case.correction_missing or "").strip():
+                raise UserError(self.env._(
+                    "Case %s: list every missing material in “Missing Materials” first; the service object "
+                    "is told all of it at once (一次性告知).", case.name,
+                ))
+            if case.date_correction_notice:
+                raise UserError(self.env._(
+                    "Case %(case)s: the correction notice was sent on %(date)s; missing materials are asked "
+                    "for once, all at once.", case=case.name, date=case.date_correction_notice,
+                ))
+            if case.date_correction_due and today > case.date_correction_due:
+                raise UserError(self.env._(
+                    "Case %(case)s: the correction notice was due by %(due)s. Sent later, it does not stop the "
+                    "clock: the materials count as complete from receipt (Administrative Licensing Law, Art. 32).",
+                    case=case.name, due=case.date_correction_due,
+                ))
+            case.write({"materials_state": "incomplete"})
+            case._send_correction_notice(today)
         return True
+
+    def _send_correction_notice(self, today):
+        self.ensure_one()
+        self.with_context(qi_case_internal=FLOW).write({"date_correction_notice": today})
+        self._log_clock_event("correction_sent", today, self.correction_missing)
+        if self.partner_id:
+            self.message_post(
+                body=self.env._(
+                    "Correction notice (补正) for case %(case)s. Please send all of the following; the time limit "
+                    "counts again from the day after they arrive: %(missing)s",
+                    case=self.name, missing=self.correction_missing,
+                ),
+                message_type="comment", subtype_xmlid="mail.mt_comment", partner_ids=self.partner_id.ids,
+            )
 
     def action_materials_complete(self):
         """The missing materials arrived: the full time limit counts again from tomorrow."""
-        self.filtered(lambda c: c.materials_state == "incomplete").write({"materials_state": "complete"})
+        cases = self.filtered(lambda c: c.materials_state == "incomplete")
+        cases.write({"materials_state": "complete"})
+        for case in cases:
+            case._log_clock_event("materials_complete", case.date_materials_complete)
         return True
+
+    def _deem_materials_complete(self, today):
+        """P-TL-2, §32: no correction notice in time, the materials count as complete from receipt."""
+        late = self.filtered(
+            lambda c: c.materials_state == "incomplete" and not c.date_correction_notice
+            and c.date_correction_due and today > c.date_correction_due
+        )
+        # one UPDATE per day of receipt, one INSERT for the whole log
+        for received, cases in late.grouped(lambda c: c._local_date(c.date_received)).items():
+            cases.with_context(qi_case_internal=FLOW).write({
+                "materials_state": "complete", "date_materials_complete": received, "materials_deemed_complete": True,
+            })
+        vals_list = [
+            case._clock_event_vals("deemed_complete", case.date_materials_complete, self.env._(
+                "No correction notice by %s: the materials count as complete from receipt.", case.date_correction_due
+            ))
+            for case in late
+        ]
+        # sudo: see _log_clock_event
+        self.env["qi.case.clock.event"].sudo().with_context(qi_case_clock=FLOW).create(vals_list)
+        return late
+
+    # ------------------------------------------------------------------
+    # the clock log (P-TL-2, P-TL-3, P-TL-4)
+    # ------------------------------------------------------------------
+    def _clock_event_vals(self, kind, day, note=False):
+        self.ensure_one()
+        return {"case_id": self.id, "kind": kind, "date": day, "note": note or False,
+                "deadline": self.date_deadline, "user_id": self.env.user.id}
+
+    def _log_clock_event(self, kind, day, note=False):
+        # sudo: the clock log is written by the flow only, after the caller's change of the case passed
+        # its own access checks; nobody writes it by hand
+        return self.env["qi.case.clock.event"].sudo().with_context(qi_case_clock=FLOW).create(
+            [case._clock_event_vals(kind, day, note) for case in self]
+        )
+
+    def _log_intake_clock_events(self):
+        vals_list = []
+        for case in self:
+            received = case._local_date(case.date_received)
+            vals_list.append(case._clock_event_vals("received", received))
+            if case.materials_state == "complete" and case.date_materials_complete:
+                vals_list.append(case._clock_event_vals("materials_complete", case.date_materials_complete))
+            elif (case.correction_missing or "").strip():
+                # told on the spot (当场告知)
+                case.with_context(qi_case_internal=FLOW).write({"date_correction_notice": received})
+                vals_list.append(case._clock_event_vals("correction_sent", received, case.correction_missing))
+        # sudo: see _log_clock_event
+        self.env["qi.case.clock.event"].sudo().with_context(qi_case_clock=FLOW).create(vals_list)
+
+    def action_pause_clock(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Pause the Clock"),
+            "res_model": "qi.case.pause",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_case_id": self.id},
+        }
 
     def _local_date(self, value):
         # the window's day, not the acting user's (the gateway and the crons run as __system__)
@@ -706,6 +878,11 @@ class QiCase(models.Model):
             if case.date_materials_complete:
                 end = case._local_date(case.date_completed) if case.date_completed else today
                 days = workday.count_working_days(case.date_materials_complete, end)
+                if case.paused_days:  # P-TL-4: paused working days up to ``end`` do not count
+                    days -= sum(
+                        workday.count_working_days(max(p.date_start, case.date_materials_complete), min(p.date_end, end))
+                        for p in case.pause_ids if p.date_start < end
+                    )
             if days != case.days_used or extra_vals:
                 changes[days].append(case.id)
         for days, ids in changes.items():
@@ -878,6 +1055,7 @@ class QiCase(models.Model):
             # the calendar refusing one date must not stop the supervision of every case
             _logger.exception("QI supervision: no working-day limit for warnings, calendar days used")
             warn_limit = today + timedelta(days=warn_days)
+        self.env["qi.case.pause"]._end_due_pauses(today)
         # no tracked field is written here: skip mail.thread's tracking snapshot
         Case = self.with_context(qi_case_internal=FLOW, mail_notrack=True)
         case_ids = Case.search(
@@ -929,87 +1107,137 @@ class QiCase(models.Model):
         )
 
     def _supervise(self, today, warn_limit):
+        self._deem_materials_complete(today)
         self._update_clock(today, {"supervised_date": today})
         self._update_overdue(today)
-        return self._supervise_reminders(today, warn_limit)
+        self._update_warning_level(today, warn_limit)
+        return self._supervise_reminders(today)
 
-    def _supervise_reminders(self, today, warn_limit):
-        """Warn the handler before the deadline and escalate an overdue case to
-        the window leader, each once per deadline. The activities of the batch
-        are created at once and without the per-activity e-mail: each recipient
-        gets one digest per window (``_send_reminder_digests``).
+    def _update_warning_level(self, today, warn_limit):
+        """P-TL-7: none, yellow (due within N working days) or red (overdue);
+        one UPDATE per distinct value."""
+        changes = defaultdict(list)
+        for case in self:
+            level = "none"
+            if case.is_open and case.is_overdue:
+                level = "red"
+            elif case.is_open and case.stage_code != "new" and case.date_deadline and today <= case.date_deadline <= warn_limit:
+                level = "yellow"
+            date_red = (case.date_red or today) if level == "red" else False
+            if level != case.warning_level or date_red != case.date_red:
+                changes[level, date_red].append(case.id)
+        for (level, date_red), ids in changes.items():
+            self.browse(ids).with_context(qi_case_internal=FLOW).write({"warning_level": level, "date_red": date_red})
 
-        Returns ``[((window, user, kind), case)]`` for that digest."""
-        to_warn = self.filtered(
-            lambda c: c.user_id and c.date_deadline and c.stage_code != "new"
-            and today <= c.date_deadline <= warn_limit and c.warned_deadline != c.date_deadline
-        )
-        to_escalate = self.filtered(
-            lambda c: c.is_overdue and c.window_id.leader_id
-            and c.escalated_deadline != (c.date_deadline or c.date_accept_due)
-        )
-        if not (to_warn or to_escalate):
-            return []
+    def _supervise_reminders(self, today):
+        """The 红黄牌 ladder (P-TL-7), each step once per deadline: yellow, a
+        chase (催办) to the handler; first red day, a chase notice (催办通知) to
+        the handler and the window leader; after M working days red,
+        supervision (督办) by the coordination department. The activities of
+        the batch are created at once and without the per-activity e-mail: each
+        recipient gets one digest a day (``_send_reminder_digests``), all in the
+        recipient's language.
+
+        Returns ``[((user, step), case)]`` for that digest."""
+        red_days = int_param(self.env, "qi_case.supervision_red_working_days", 3, minimum=0)
+        workday = self.env["qi.workday"]
         model_id = self.env["ir.model"]._get_id(self._name)
-        warn_type = self.env.ref("qi_case.mail_activity_type_case_deadline")
-        escalation_type = self.env.ref("qi_case.mail_activity_type_case_escalation")
-        # each activity in its recipient's language, not the cron's
-        envs = {user: recipient_env(self.env, user) for user in to_warn.user_id | to_escalate.window_id.leader_id}
-        reasons = {
-            user: dict(self._fields["overdue_reason"]._description_selection(env)) for user, env in envs.items()
+        types = {
+            "yellow": self.env.ref("qi_case.mail_activity_type_case_deadline").id,
+            "red": self.env.ref("qi_case.mail_activity_type_case_escalation").id,
+            "supervision": self.env.ref("qi_case.mail_activity_type_case_supervision").id,
         }
-        vals_list, reminders = [], []
-        for case in to_warn:
-            vals_list.append({
-                "res_model_id": model_id,
-                "res_id": case.id,
-                "activity_type_id": warn_type.id,
-                "date_deadline": case.date_deadline,
-                "summary": envs[case.user_id]._("Deadline on %s: report the result back", case.date_deadline),
-                "user_id": case.user_id.id,
-            })
-            reminders.append(((case.window_id.id, case.user_id.id, "warning"), case))
-        for case in to_escalate:
-            leader = case.window_id.leader_id
-            vals_list.append({
-                "res_model_id": model_id,
-                "res_id": case.id,
-                "activity_type_id": escalation_type.id,
-                "date_deadline": today,
-                "summary": envs[leader]._(
-                    "Overdue: %(case)s (%(reason)s)", case=case.name, reason=reasons[leader].get(case.overdue_reason, "")
-                ),
-                "user_id": case.window_id.leader_id.id,
-            })
-            reminders.append(((case.window_id.id, case.window_id.leader_id.id, "escalation"), case))
+        coordinators, langs = {}, {}
+        vals_list, reminders, fired = [], [], defaultdict(list)
+        for case in self.filtered(lambda c: c.warning_level != "none"):
+            deadline = case.date_deadline or case.date_accept_due
+            done = LADDER_ORDER[case.ladder_step] if case.ladder_deadline == deadline else 0
+            step, users = False, self.env["res.users"]
+            if case.warning_level == "yellow" and done < 1 and case.user_id:
+                step, users = "yellow", case.user_id
+            elif case.warning_level == "red" and done < 2:
+                step, users = "red", case.user_id | case.window_id.leader_id
+            elif case.warning_level == "red" and done < 3 and workday.count_working_days(case.date_red, today) >= red_days:
+                window = case.window_id
+                if window not in coordinators:
+                    coordinators[window] = window._qi_coordination_users()
+                step, users = "supervision", coordinators[window]
+            if not (step and users):
+                continue
+            for user in users:
+                if user.lang not in langs:  # the recipient's language, and its reasons, once per run
+                    in_lang = self.with_env(recipient_env(self.env, user))
+                    langs[user.lang] = (
+                        in_lang, dict(self._fields["overdue_reason"]._description_selection(in_lang.env))
+                    )
+                in_lang, reasons = langs[user.lang]
+                vals_list.append({
+                    "res_model_id": model_id,
+                    "res_id": case.id,
+                    "activity_type_id": types[step],
+                    "date_deadline": today if step != "yellow" else case.date_deadline,
+                    "summary": case.with_env(in_lang.env)._ladder_summary(step, reasons),
+                    "user_id": user.id,
+                })
+                reminders.append(((user.id, step), case))
+            fired[step, deadline].append(case.id)
+        if not vals_list:
+            return []
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
-        for deadline, cases in to_warn.grouped("date_deadline").items():
-            cases.write({"warned_deadline": deadline})
-        for key, cases in to_escalate.grouped(lambda c: c.date_deadline or c.date_accept_due).items():
-            cases.write({"escalated_deadline": key})
+        for (step, deadline), ids in fired.items():
+            self.browse(ids).write({"ladder_step": step, "ladder_deadline": deadline})
         return reminders
+
+    def _ladder_summary(self, step, reasons):
+        """The activity's summary, in the language of ``self.env`` (the recipient's)."""
+        self.ensure_one()
+        _ = self.env._
+        if step == "yellow":
+            return _("Chase (催办): %(case)s is due on %(deadline)s, report the result back",
+                     case=self.name, deadline=self.date_deadline)
+        reason = reasons.get(self.overdue_reason, "")
+        if step == "red":
+            return _("Chase notice (催办通知): %(case)s is overdue (%(reason)s)", case=self.name, reason=reason)
+        return _("Supervision (督办): %(case)s of %(window)s is overdue since %(since)s (%(reason)s)",
+                 case=self.name, window=self.window_id.name, since=self.date_red, reason=reason)
 
     @api.model
     def _send_reminder_digests(self, reminders):
-        """One message per window and recipient for the day's new warnings and escalations."""
-        for (window_id, user_id, kind), case_ids in reminders.items():
+        """One message per recipient for the day's ladder steps, in the recipient's language."""
+        by_user = defaultdict(lambda: defaultdict(list))
+        for (user_id, step), case_ids in reminders.items():
+            by_user[user_id][step] += case_ids
+        for user_id, steps in by_user.items():
             user = self.env["res.users"].browse(user_id)
-            # the digest in its reader's language (the cron runs as __system__)
-            env = recipient_env(self.env, user)
-            window = env["qi.window"].browse(window_id)
-            cases = self.browse(case_ids)
-            if kind == "warning":
-                subject = env._("%(count)s case(s) of %(window)s are due soon", count=len(cases), window=window.name)
-            else:
-                subject = env._("%(count)s case(s) of %(window)s are overdue", count=len(cases), window=window.name)
-            lines = Markup("").join(
-                Markup("<li><a href='/odoo/qi.case/%s'>%s</a> %s</li>") % (case.id, case.name, case.subject)
-                for case in cases
-            )
-            window.message_notify(
+            Case = self.with_env(recipient_env(self.env, user))
+            _ = Case.env._
+            headings = {
+                "yellow": _("Due soon, chase (催办)"),
+                "red": _("Overdue, chase notice (催办通知)"),
+                "supervision": _("Overdue, supervision (督办)"),
+            }
+            all_cases = Case.browse([cid for ids in steps.values() for cid in ids])
+            windows = all_cases.window_id
+            subject = _("%(count)s case(s) need attention today", count=len(set(all_cases.ids)))
+            if len(windows) == 1:
+                subject = _("%(count)s case(s) of %(window)s need attention today",
+                            count=len(set(all_cases.ids)), window=windows.name)
+            sections = Markup("")
+            for step in ("yellow", "red", "supervision"):
+                if not steps.get(step):
+                    continue
+                lines = Markup("").join(
+                    Markup("<li><a href='/odoo/qi.case/%s'>%s</a> %s %s</li>")
+                    % (case.id, case.name, case.subject, case.window_id.name)
+                    for case in Case.browse(steps[step])
+                )
+                sections += Markup("<p><b>%s</b></p><ul>%s</ul>") % (headings[step], lines)
+            # one window: the digest sits on it; several: a notification of no record
+            thread = windows.with_context(lang=Case.env.lang) if len(windows) == 1 else self.env["qi.window"]
+            thread.message_notify(
                 partner_ids=user.partner_id.ids,
                 subject=subject,
-                body=Markup("<p>%s</p><ul>%s</ul>") % (subject, lines),
+                body=Markup("<p>%s</p>%s") % (subject, sections),
                 subtype_xmlid="mail.mt_note",
                 email_layout_xmlid="mail.mail_notification_light",
             )

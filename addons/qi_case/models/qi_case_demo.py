@@ -80,8 +80,11 @@ class QiCaseDemo(models.Model):
             age = (today - case.date_materials_complete).days
             self._qi_demo_advance(case, age, rng, providers)
         self._qi_demo_story(cases, providers)
+        cases |= self._qi_demo_clock_story(cases, windows, enterprises, items)
         cases._update_clock(today)
         cases._update_overdue(today)
+        warn_days = int(self._get_param("qi_case.warning_working_days", 2))
+        cases._update_warning_level(today, self.env["qi.workday"].add_working_days(today, warn_days))
         return cases
 
     @api.model
@@ -122,6 +125,51 @@ class QiCaseDemo(models.Model):
         })
         if age > 60:
             case.action_close()
+
+    @api.model
+    def _qi_demo_clock_story(self, cases, windows, enterprises, items):
+        """The legal clock (P-TL-2, P-TL-4, P-TL-7): a case paused for a type test,
+        a correction notice, a case deemed complete on receipt, a red card."""
+        today = fields.Date.context_today(self)
+        workday = self.env["qi.workday"]
+        running = cases.filtered(
+            lambda c: c.stage_code in ("accepted", "matched", "in_service") and c.user_id and c.date_deadline
+            and c.date_materials_complete < today <= c.date_deadline
+        )
+        if running:
+            case = running[-1]
+            start = max(case.date_materials_complete + timedelta(days=1), today - timedelta(days=1))
+            self.env["qi.case.pause"].with_user(case.user_id).create({
+                "case_id": case.id, "reason_kind": "testing", "date_start": start,
+                "date_end": workday.add_working_days(start, 3),
+                "reason": "送省质检院开展型式试验，检测周期3个工作日。",
+            })
+        window = windows[0]
+        staff = window.staff_ids.user_id[:1] or window.leader_id
+        now = fields.Datetime.now()
+        new = self.create([
+            {
+                "subject": "压力表检定（材料待补正）", "partner_id": enterprises[0].id, "window_id": window.id,
+                "channel": "walk_in", "item_ids": [(6, 0, items[:1].ids)], "user_id": staff.id,
+                "date_received": now - timedelta(hours=3), "materials_state": "incomplete",
+                "correction_missing": "1. 计量器具清单（加盖公章）；2. 上次检定证书复印件。",
+            },
+            {
+                "subject": "能源计量器具配备核查（逾期未补正告知）", "partner_id": enterprises[1].id,
+                "window_id": window.id, "channel": "online", "item_ids": [(6, 0, items[:1].ids)],
+                "user_id": staff.id, "date_received": now - timedelta(days=10), "materials_state": "incomplete",
+            },
+        ])
+        new._deem_materials_complete(today)
+        # a red card: a running case a few working days past its deadline
+        late = cases.filtered(
+            lambda c: c.stage_code in ("accepted", "matched", "in_service") and c.date_deadline
+            and c.date_deadline < today
+        )
+        if not late and len(running) > 1:
+            case = running[0]
+            case.write({"date_materials_complete": today - timedelta(days=45)})
+        return new
 
     @api.model
     def _qi_demo_story(self, cases, providers):

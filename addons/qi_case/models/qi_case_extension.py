@@ -55,6 +55,15 @@ class QiCaseExtension(models.Model):
                         case=case.name, deadline=case.date_deadline,
                     )
                 )
+            # P-TL-3, §42: extensions of one case add up to the cap, pending requests included
+            cap = int(case._get_param("qi_case.extension_max_working_days", 10))
+            pending = sum(case.extension_ids.filtered(lambda e: e.state == "requested").mapped("days"))
+            if case.extension_days + pending + int(vals.get("days") or 0) > cap:
+                raise UserError(self.env._(
+                    "Case %(case)s can be extended by %(cap)s working days in all (Administrative Licensing Law, "
+                    "Art. 42); %(used)s are granted or asked for already.",
+                    case=case.name, cap=cap, used=case.extension_days + pending,
+                ))
             vals["deadline_before"] = case.date_deadline
         extensions = super().create(vals_list)
         for extension in extensions:
@@ -97,6 +106,10 @@ class QiCaseExtension(models.Model):
                 )
             extension.with_context(qi_extension_decision=FLOW).write({"state": "approved", "decided_by_id": self.env.user.id, "date_decided": today})
             case.with_context(qi_case_internal=FLOW).extension_days += extension.days
+            case._log_clock_event("extended", today, self.env._(
+                "%(days)s working days, approved by %(leader)s: %(reason)s",
+                days=extension.days, leader=self.env.user.name, reason=extension.reason,
+            ))
             extension._close_decision_activity(self.env._("Extension approved"))
             case.message_post_with_source(
                 "qi_case.mail_template_case_extension",

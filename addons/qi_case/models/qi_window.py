@@ -25,6 +25,19 @@ class QiWindow(models.Model):
         for window in self:
             window.case_open_count, window.case_overdue_count, window.case_new_count = counts.get(window.id, (0, 0, 0))
 
+    def _qi_coordination_users(self):
+        """Who receives a 督办 of this window's cases (P-TL-7): the users of the
+        Coordination Department group who belong to the window's coordination
+        department; all of that group when the window names none of them."""
+        self.ensure_one()
+        group = self.env.ref("qi_window.group_qi_coordinator")
+        users = group.all_user_ids.filtered(lambda u: u.active and not u.share)
+        if self.coordination_partner_id:
+            own = users.filtered(lambda u: u.partner_id.commercial_partner_id == self.coordination_partner_id)
+            if own:
+                return own
+        return users
+
     def _get_public_values(self):
         """Add each window's satisfaction (好差评), without any name."""
         result = super()._get_public_values()

@@ -15,3 +15,5 @@ from . import test_case_doors
 from . import test_case_china
 from . import test_case_pdf
 from . import test_case_provisional
+from . import test_case_clock
+from . import test_case_ladder

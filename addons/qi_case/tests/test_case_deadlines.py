@@ -23,7 +23,7 @@ class TestCaseDeadlines(QiCaseCommon):
         self.assertTrue(case.is_package)
 
     def test_materials_incomplete_stops_and_restarts_the_clock(self):
-        case = self._case()
+        case = self._case(correction_missing="Calibration certificates of the reference gauges")
         with freeze_time("2026-09-28 09:00:00"):
             case.action_materials_incomplete()
             self.assertEqual(case.materials_state, "incomplete")

@@ -35,8 +35,9 @@ class TestCaseSupervision(QiCaseCommon):
             self.assertTrue(case.is_overdue)
             self.assertEqual(case.overdue_reason, "not_completed")
             escalations = self._activities(case, "qi_case.mail_activity_type_case_escalation")
-            self.assertEqual(len(escalations), 1)
-            self.assertEqual(escalations.user_id, self.leader)
+            # P-TL-7: the chase notice goes to the handler and the window leader, once each
+            self.assertEqual(len(escalations), 2)
+            self.assertEqual(escalations.user_id, self.leader | self.staff_a)
             self.assertEqual(len(self._activities(case, "qi_case.mail_activity_type_case_deadline")), 1)
             self.assertEqual(case.days_used, 16)
 
@@ -118,6 +119,7 @@ class TestCaseSupervision(QiCaseCommon):
         self.assertEqual(calls, [(0, 3), (1, None), (0, 2), (1, None), (0, 1), (1, None), (0, 0)])
         escalations = cases.activity_ids.filtered(
             lambda a: a.activity_type_id == self.env.ref("qi_case.mail_activity_type_case_escalation")
+            and a.user_id == self.leader
         )
         self.assertEqual(len(escalations), 3, "each case escalated once")
 

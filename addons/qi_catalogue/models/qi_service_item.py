@@ -63,11 +63,20 @@ class QiServiceItem(models.Model):
         "qi.service.item.material", "item_id", string="Required Materials", copy=True
     )
     process = fields.Text(translate=True, help="The steps, one per line.")
+    # P-TL-6: the window commits to a limit shorter than the law's; cases run on the committed one
+    statutory_limit_days = fields.Integer(
+        string="Statutory Limit (working days)",
+        default=20,
+        tracking=True,
+        help="The limit the law sets (法定时限), e.g. 20 working days under §42 of the "
+        "Administrative Licensing Law; 0 when no law sets one.",
+    )
     time_limit_days = fields.Integer(
-        string="Time Limit (working days)",
+        string="Committed Limit (working days)",
         default=5,
         tracking=True,
-        help="Working days on the PRC calendar from acceptance to completion; 0 means on the spot.",
+        help="The limit the window commits to (承诺时限), in working days on the PRC calendar from "
+        "acceptance to completion; 0 means on the spot. Never longer than the statutory limit.",
     )
     fee_type = fields.Selection(FEE_TYPES, required=True, default="free", tracking=True)
     currency_id = fields.Many2one(
@@ -86,6 +95,13 @@ class QiServiceItem(models.Model):
     )
     _time_limit_positive = models.Constraint(
         "CHECK(time_limit_days >= 0)", "A time limit cannot be negative."
+    )
+    _statutory_limit_positive = models.Constraint(
+        "CHECK(statutory_limit_days >= 0)", "A statutory limit cannot be negative."
+    )
+    _committed_within_statutory = models.Constraint(
+        "CHECK(statutory_limit_days = 0 OR time_limit_days <= statutory_limit_days)",
+        "The committed limit cannot be longer than the statutory limit.",
     )
     _fee_amount_positive = models.Constraint(
         "CHECK(fee_amount IS NULL OR fee_amount >= 0)", "A fee cannot be negative."
@@ -108,6 +124,22 @@ class QiServiceItem(models.Model):
             return domain if operator in ("ilike", "=") else ["!", *domain]
         return super()._search_display_name(operator, value)
 
+    @api.constrains("time_limit_days", "statutory_limit_days")
+    def _check_committed_limit(self):
+        for item in self:
+            self._raise_if_committed_above_statutory(item.display_name, item.time_limit_days, item.statutory_limit_days)
+
+    def _raise_if_committed_above_statutory(self, name, committed, statutory):
+        """P-TL-6: the committed limit (承诺时限) is never longer than the statutory one (法定时限)."""
+        if statutory and (committed or 0) > statutory:
+            raise ValidationError(
+                self.env._(
+                    "Service item %(item)s: the committed limit (%(committed)s working days) cannot be "
+                    "longer than the statutory limit (%(statutory)s working days).",
+                    item=name, committed=committed, statutory=statutory,
+                )
+            )
+
     @api.constrains("fee_type", "fee_amount", "fee_basis")
     def _check_fee(self):
         for item in self:
@@ -125,6 +157,12 @@ class QiServiceItem(models.Model):
         for vals in vals_list:
             if vals.get("code"):
                 vals["code"] = vals["code"].strip()
+            # the database's CHECK answers an INSERT before any Python constraint: say it first, clearly
+            self._raise_if_committed_above_statutory(
+                vals.get("name") or "",
+                vals.get("time_limit_days", self._fields["time_limit_days"].default(self)),
+                vals.get("statutory_limit_days", self._fields["statutory_limit_days"].default(self)),
+            )
         items = super().create(vals_list)
         # sudo: reads which windows the new items are offered at, to check them
         items._check_window_access(items.sudo().window_ids)

@@ -7,3 +7,4 @@ from . import test_portal_certificate
 from . import test_public_page
 from . import test_views
 from . import test_web_client
+from . import test_time_limits
