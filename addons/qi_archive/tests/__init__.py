@@ -6,3 +6,4 @@ from . import test_archive_portal
 from . import test_archive_cron
 from . import test_archive_http
 from . import test_archive_bypass
+from . import test_demo_requests

@@ -11,3 +11,4 @@ from . import test_case_rating
 from . import test_public_satisfaction
 from . import test_tours
 from . import test_case_statistics
+from . import test_demo_use

@@ -6,3 +6,4 @@ from . import qi_window_channel
 from . import qi_window_facility
 from . import qi_window_facility_check
 from . import qi_window_rule
+from . import qi_window_demo

@@ -4,3 +4,4 @@ from . import test_facility_cron
 from . import test_rules
 from . import test_workday
 from . import test_public_page
+from . import test_demo_branding
