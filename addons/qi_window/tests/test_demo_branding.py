@@ -20,7 +20,8 @@ class TestDemoBranding(HttpCase):
     def test_company_is_the_operating_organisation(self):
         company = self.env.ref("base.main_company")
         self.assertEqual(company.name, "秦皇岛市质量基础设施一站式服务运营中心")
-        self.assertEqual((company.city, company.state_id.code, company.country_id.code), ("秦皇岛市", "HE", "CN"))
+        self.assertEqual((company.city, company.state_id, company.country_id.code),
+                         ("秦皇岛市", self.env.ref("base.state_cn_HE"), "CN"))
         self.assertIn("海港区", company.street)
         with file_open("base/static/img/res_company_logo.png", "rb") as placeholder:
             self.assertNotEqual(company.logo, base64.b64encode(placeholder.read()),
@@ -46,4 +47,4 @@ class TestDemoBranding(HttpCase):
         self.assertEqual(page_title(self.url_open("/web/login").text), company.name)
         self.assertIn(company.name, self.url_open("/qi/windows").text, "the footer names the organisation")
         logo = self.url_open("/web/binary/company_logo")
-        self.assertEqual(logo.content, base64.b64decode(company.logo))
+        self.assertEqual(logo.content, base64.b64decode(company.logo_web), "the pages show the organisation's logo")
