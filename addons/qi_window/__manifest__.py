@@ -26,6 +26,7 @@
         "views/qi_workday_year_views.xml",
         "views/qi_window_menus.xml",
         "views/qi_window_templates.xml",
+        "views/web_layout_templates.xml",
     ],
     "demo": ["demo/qi_window_demo.xml"],
     "application": True,

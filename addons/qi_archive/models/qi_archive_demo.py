@@ -68,4 +68,35 @@ class QiArchiveRecordDemo(models.Model):
             })
             # sudo: the leader's to-do of that old request was done long ago
             expired.sudo().activity_unlink(["mail.mail_activity_data_todo"])
+        self._qi_demo_requests(cases, requester, leader)
         return records
+
+    @api.model
+    def _qi_demo_requests(self, cases, requester, leader):
+        """The other states of an access request, so every list and filter has
+        rows: one still in draft, one waiting for the leader, one refused, one
+        withdrawn by the requester."""
+        if not cases:
+            return
+        request_model = self.env["qi.archive.access.request"].with_user(requester)
+        today = fields.Date.context_today(self)
+        # (reason, state the story leaves it in)
+        stories = [
+            ("拟核对服务机构资质与服务记录的一致性（草稿，尚未提交）。", "draft"),
+            ("上级部门专项检查，需调阅一站式服务窗口的服务记录。", "submitted"),
+            ("了解企业工艺参数以便编写宣传材料。", "refused"),
+            ("核查服务时限统计口径，已改为查阅月度统计报表。", "cancelled"),
+        ]
+        for index, (reason, state) in enumerate(stories):
+            request = request_model.create({
+                "record_ids": [(6, 0, cases[index % len(cases)].ids)],
+                "reason": reason,
+                "date_to": fields.Date.add(today, days=15 + index),
+            })
+            if state == "draft":
+                continue
+            request.action_submit()
+            if state == "refused":
+                request.with_user(leader)._qi_refuse(note="查阅目的与服务监督无关，且涉及企业商业信息，不予同意。")
+            elif state == "cancelled":
+                request.action_cancel()

@@ -9,3 +9,4 @@ from . import test_archive_bypass
 from . import test_archive_doors
 from . import test_cron_context
 from . import test_request_note
+from . import test_demo_requests

@@ -6,8 +6,25 @@ from stdnum.cn import uscc
 from odoo import api, fields, models
 
 from odoo.addons.qi_window.tools.china import china_today
+from odoo.addons.qi_window.models.qi_window_demo import DEMO_LANG, DEMO_TZ
 from odoo.addons.qi_window.tools.flow import FLOW
 
+# what each category's service leaves behind (qi.case.result kind, name, number prefix)
+RESULT_BY_CATEGORY = {
+    "qi_catalogue.qi_service_category_metrology": ("calibration", "校准证书", "JZ"),
+    "qi_catalogue.qi_service_category_testing": ("report", "检验检测报告", "JC"),
+    "qi_catalogue.qi_service_category_certification": ("certificate", "认证证书", "RZ"),
+    "qi_catalogue.qi_service_category_special_equipment": ("report", "特种设备检验报告", "TJ"),
+}
+# 好差评 of the completed cases, in turn: mostly good, some bad (P-HCP-1)
+RATING_CYCLE = ["5", "4", "5", "3", "5", "4", "2", "5", "4", "1", "5", "3"]
+RATING_COMMENTS = {
+    "5": "窗口一次告知到位，服务机构上门及时，非常满意。",
+    "4": "办理顺利，检测周期比预期略长。",
+    "3": "结果满意，但材料补正来回了两次。",
+    "2": "检测报告比承诺时间晚了一周，沟通不及时。",
+    "1": "多次电话无人接听，报告结论与现场情况不符。",
+}
 DEMO_ENTERPRISES = [
     ("秦皇岛北方玻璃有限公司", "玻璃制品"),
     ("秦皇岛港城阀门制造有限公司", "阀门"),
@@ -46,12 +63,18 @@ class QiCaseDemo(models.Model):
         ]
         Partner = self.env["res.partner"]
         enterprises = Partner.browse()
+        # the first enterprise comes from the demo XML: its quality manager is the README's portal login
+        portal_enterprise = ref("qi_case.partner_enterprise_glass_demo", raise_if_not_found=False)
         for index, (name, _industry) in enumerate(DEMO_ENTERPRISES):
             base = f"9113030{index:02d}MA0{rng.randrange(10**6):06d}"[:17]
             code = base + uscc.calc_check_digit(base)
+            if index == 0 and portal_enterprise:
+                enterprises |= portal_enterprise
+                continue
             enterprises |= Partner.create({
                 "name": name, "is_company": True, "qi_uscc": code, "city": "秦皇岛", "country_id": ref("base.cn").id,
                 "email": f"quality{index:02d}@enterprise.example.cn", "phone": f"0335-80{index:05d}",
+                "lang": DEMO_LANG, "tz": DEMO_TZ,
             })
         items = self.env["qi.service.item"].search([], order="id")
         providers = Partner.search([("is_qi_provider", "=", True)], order="id")
@@ -81,6 +104,9 @@ class QiCaseDemo(models.Model):
             self._qi_demo_advance(case, age, rng, providers)
         self._qi_demo_story(cases, providers)
         cases |= self._qi_demo_clock_story(cases, windows, enterprises, items)
+        self._qi_demo_portal_work(cases)
+        self._qi_demo_results(cases)
+        self._qi_demo_ratings(cases, rng)
         cases._update_clock(today)
         cases._update_overdue(today)
         warn_days = int(self._get_param("qi_case.warning_working_days", 2))
@@ -203,3 +229,97 @@ class QiCaseDemo(models.Model):
                 "subject": "同批计量器具再次使用的校准结果确认", "partner_id": old.partner_id.id,
                 "window_id": old.window_id.id, "channel": "online", "item_ids": [(6, 0, old.item_ids.ids)],
             })
+
+    @api.model
+    def _qi_demo_portal_work(self, cases):
+        """The README's provider and expert logins find work on their portal:
+        an assignment to accept, one accepted, one in progress."""
+        ref = self.env.ref
+        provider = ref("qi_catalogue.partner_provider_testing_demo", raise_if_not_found=False)
+        expert = ref("qi_catalogue.expert_03_demo", raise_if_not_found=False)
+        Assignment = self.env["qi.case.assignment"]
+        running = cases.filtered(lambda c: c.stage_code in ("accepted", "matched", "in_service") and c.user_id)
+        running = running.sorted(lambda c: c.date_received, reverse=True)
+        work = []
+        if provider:
+            reasons = "提供该服务项目；驻本窗口；资质在有效期内"
+            work += [("provider_id", provider, reasons, step) for step in ("proposed", "accepted", "in_progress")]
+        if expert:
+            reasons = "专家库成员，擅长该领域；与企业无利害关系"
+            work += [("expert_id", expert, reasons, step) for step in ("proposed", "in_progress")]
+        for (field, assignee, reasons, step), case in zip(work, running, strict=False):
+            items = assignee.item_ids if field == "expert_id" else assignee.qi_item_ids
+            assignment = Assignment.create({
+                "case_id": case.id, field: assignee.id, "item_id": (case.item_ids & items)[:1].id or case.item_ids[:1].id,
+                "match_reasons": reasons,
+                "date_due": self.env["qi.workday"].add_working_days(fields.Date.context_today(self), 10),
+            })
+            if step in ("accepted", "in_progress"):
+                assignment.action_accept()
+            if step == "in_progress":
+                assignment.action_start()
+                assignment.progress = 40
+                assignment.message_post(body="样品已送达实验室，正在开展检测。", message_type="comment",
+                                        subtype_xmlid="mail.mt_note")
+            if case.stage_code == "matched" and step != "proposed":
+                case.action_start_service()
+
+    @api.model
+    def _qi_demo_results(self, cases):
+        """Every completed case reports its result back (R-6.2.2.2)."""
+        Result = self.env["qi.case.result"]
+        by_category = {
+            category.id: values for xmlid, values in RESULT_BY_CATEGORY.items()
+            if (category := self.env.ref(xmlid, raise_if_not_found=False))
+        }
+        done = cases.filtered(lambda c: c.stage_code in ("completed", "closed") and not c.result_ids)
+        for index, case in enumerate(done):
+            kind, name, prefix = by_category.get(case.category_id.id, ("other", "服务意见书", "FW"))
+            completed = fields.Date.to_date(case.date_completed) or fields.Date.context_today(self)
+            provider = case.assignment_ids.filtered(lambda a: a.state == "delivered")[:1].provider_id
+            Result.create({
+                "case_id": case.id, "name": name, "kind": kind,
+                "reference": f"{prefix}-{completed.year}-{index + 1:04d}",
+                "date": completed, "item_ids": [(6, 0, case.item_ids.ids)],
+                "issuer_id": provider.id or False,
+                "valid_until": fields.Date.add(completed, years=1) if kind in ("calibration", "certificate") else False,
+                "reusable": kind == "calibration",
+            })
+
+    @api.model
+    def _qi_demo_ratings(self, cases, rng):
+        """好差评 as the service objects gave them, through the one rating
+        path: good and bad, the bad reviews followed up by the leader (one
+        called back and being fixed, one still to call back), one appealed.
+        The portal enterprise keeps one completed case to rate itself."""
+        Rating = self.env["qi.case.rating"]
+        portal_enterprise = self.env.ref("qi_case.partner_enterprise_glass_demo", raise_if_not_found=False)
+        done = cases.filtered(lambda c: c.stage_code in ("completed", "closed")).sorted("date_completed")
+        keep = done.filtered(lambda c: c.partner_id == portal_enterprise and c.stage_code == "completed")[-1:]
+        now = fields.Datetime.now()
+        bad = Rating
+        for index, case in enumerate(done - keep):
+            if index % 5 == 4:
+                continue  # not every enterprise rates
+            level = RATING_CYCLE[index % len(RATING_CYCLE)]
+            sub = {key: str(min(5, max(1, int(level) + rng.choice((-1, 0, 0, 1))))) for key in
+                   ("score_efficiency", "score_competence", "score_attitude")}
+            rating = Rating._rate(case, case.partner_id, level, comment=RATING_COMMENTS[level], **sub)
+            rated_on = min(now, fields.Datetime.to_datetime(case.date_completed) + timedelta(days=1 + index % 3))
+            # the rating is dated when the enterprise gave it, after the case was completed
+            rating.date = rated_on
+            if rating.is_bad:
+                bad |= rating
+        leader_bad = bad.filtered(lambda r: r.window_id.leader_id)
+        if leader_bad:
+            # the leader called the enterprise back; the fix is under way
+            first = leader_bad[-1]
+            first.with_user(first.window_id.leader_id).action_callback_done()
+            first.message_post(body="已电话回访企业，核实报告延迟属实，已要求服务机构限期整改。",
+                               message_type="comment", subtype_xmlid="mail.mt_note")
+        if len(bad) > 2:
+            # the first handler appeals a review they think mistaken; the leader decides
+            appealed = bad[0]
+            handler = appealed.case_id.user_id
+            if handler:
+                appealed.with_user(handler).action_appeal("企业评价针对的是其他部门的办理环节，不属于本窗口服务。")

@@ -80,6 +80,42 @@ class QiEvaluationDemo(models.Model):
             evaluation._action_done(done_on)
             evaluations |= evaluation
         self._qi_demo_improvement_story(evaluations, done_on)
+        evaluations |= self._qi_demo_running_evaluations(today)
+        return evaluations
+
+    @api.model
+    def _qi_demo_running_evaluations(self, today):
+        """This year's evaluations, in the other states: the yearly internal
+        evaluation of the government-centre window under way (some indicators
+        scored), the park's planned, and an ad-hoc one the coordination
+        department called off."""
+        ref = self.env.ref
+        leader = ref("qi_window.user_wang_li_demo")
+        coordinator = ref("qi_window.user_zhou_qiang_demo")
+        evaluations = self.browse()
+        for window_xmlid, evaluation_type, runner, state in (
+            ("qi_window.window_government_centre_demo", "internal", leader, "in_progress"),
+            ("qi_window.window_park_demo", "internal", leader, "draft"),
+            ("qi_window.window_enterprise_demo", "adhoc_coordination", coordinator, "cancelled"),
+        ):
+            evaluation = self.with_user(runner).create({
+                "window_id": ref(window_xmlid).id,
+                "evaluation_type": evaluation_type,
+                "date_from": today - datetime.timedelta(days=30),
+                "date_to": today,
+                "evaluator_ids": [(6, 0, runner.ids)],
+                "user_id": runner.id,
+            })
+            if state == "in_progress":
+                evaluation.action_start()
+                line = evaluation.line_ids.filtered(lambda ln: ln.code == "B1.4")[:1] or evaluation.line_ids[:1]
+                if line:
+                    self.env["qi.evaluation.finding"].with_user(runner).create(
+                        {"line_id": line.id, "name": "大厅一台联网计算机无法登录业务系统，已报修。"}
+                    )
+            elif state == "cancelled":
+                evaluation.with_user(runner).action_cancel()
+            evaluations |= evaluation
         return evaluations
 
     @api.model

@@ -6,3 +6,4 @@ from . import test_report
 from . import test_evaluation_access
 from . import test_views
 from . import test_web_client
+from . import test_demo_evaluations

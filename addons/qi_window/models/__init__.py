@@ -12,3 +12,4 @@ from . import qi_window_facility
 from . import qi_window_facility_check
 from . import qi_window_rule
 from . import ir_module_module
+from . import qi_window_demo

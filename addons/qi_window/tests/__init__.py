@@ -7,3 +7,4 @@ from . import test_public_page
 from . import test_cron_context
 from . import test_upload_rule
 from . import test_workday_provisional
+from . import test_demo_branding
