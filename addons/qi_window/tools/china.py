@@ -55,5 +55,8 @@ def recipient_env(env, recipient):
     """``env`` in the language of ``recipient`` (a res.users or res.partner):
     a message, an activity or a digest is written in its reader's language,
     not in the language of whoever (or whichever cron) writes it."""
+    # sudo: only the recipient's language code is read; a portal user who triggers
+    # a message (an archive request, a rating) cannot read the leader's partner
+    recipient = recipient.sudo()
     partner = recipient.partner_id if recipient._name == "res.users" else recipient
     return env(context=dict(env.context, lang=recipient_lang(env, partner)))
