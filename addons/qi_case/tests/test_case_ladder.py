@@ -72,6 +72,13 @@ class TestWarningLadder(ClockCommon):
         })
         self.assertEqual(case.date_red, date(2026, 12, 8))
         self.assertEqual(case.ladder_step, "supervision")
+        # the supervision board filters and groups by level, as the handler sees it
+        Case = self._as(self.env["qi.case"], self.staff_a)
+        self.assertEqual(Case.search([("warning_level", "=", "red"), ("window_id", "=", self.window_a.id)]), case)
+        self.assertEqual(
+            dict(Case._read_group([("window_id", "=", self.window_a.id)], ["warning_level"], ["__count"])),
+            {"red": 1},
+        )
         acts = case.activity_ids
         chase = acts.filtered(lambda a: a.activity_type_id == self._type("qi_case.mail_activity_type_case_deadline"))
         red = acts.filtered(lambda a: a.activity_type_id == self._type("qi_case.mail_activity_type_case_escalation"))
