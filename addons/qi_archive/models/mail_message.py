@@ -22,12 +22,18 @@ class MailMessage(models.Model):
     def _qi_check_archived_attachments(self):
         """An archived file goes out by mail only under the sender's active
         grant, and never when it is a trade secret; each use is logged."""
-        # the attachments' ids by SQL: a superuser read of the messages would
-        # fill the cache that the sender's environment reads from afterwards
-        self.flush_model(["attachment_ids"])
-        self.env.cr.execute(SQL(
-            "SELECT DISTINCT attachment_id FROM message_attachment_rel WHERE message_id = ANY(%s)", list(self.ids)
-        ))
-        attachments = self.env["ir.attachment"].browse([row[0] for row in self.env.cr.fetchall()])
+        # the attachments' ids from the cache that create/write just filled,
+        # else by SQL: a superuser read of the messages would fill the cache
+        # that the sender's environment reads from afterwards
+        cache = self._fields["attachment_ids"]._get_cache(self.env)
+        if all(message_id in cache for message_id in self._ids):
+            attachment_ids = {att_id for message_id in self._ids for att_id in cache[message_id]}
+        else:
+            self.flush_model(["attachment_ids"])
+            self.env.cr.execute(SQL(
+                "SELECT DISTINCT attachment_id FROM message_attachment_rel WHERE message_id = ANY(%s)", list(self.ids)
+            ))
+            attachment_ids = {row[0] for row in self.env.cr.fetchall()}
+        attachments = self.env["ir.attachment"].browse(sorted(attachment_ids))
         if attachments:
             attachments._qi_archive_check_content("mail")
