@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.tests import freeze_time, tagged
 
 from .common import QiEvaluationCommon
@@ -18,6 +20,10 @@ class TestReport(QiEvaluationCommon):
 
     def test_pdf_report_renders_with_the_window_scores(self):
         Report = self.env["ir.actions.report"].with_user(self.coordinator)
+        # the demo installs zh_CN, which makes the report Chinese: this test reads it in English
+        english = patch.object(type(self.evaluation), "_get_report_lang", lambda evaluation: "en_US")
+        english.start()
+        self.addCleanup(english.stop)
         # in test mode Odoo renders the PDF report as HTML (no wkhtmltopdf call)
         content, report_type = Report._render_qweb_pdf(self.report, self.evaluation.ids)
         self.assertIn(report_type, ("html", "pdf"))
