@@ -79,7 +79,7 @@ class QiArchiveRecordDemo(models.Model):
         if not cases:
             return
         request_model = self.env["qi.archive.access.request"].with_user(requester)
-        today = fields.Date.context_today(self)
+        today = china_today()
         # (reason, state the story leaves it in)
         stories = [
             ("拟核对服务机构资质与服务记录的一致性（草稿，尚未提交）。", "draft"),

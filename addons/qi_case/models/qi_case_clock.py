@@ -3,7 +3,9 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.qi_window.tools.china import china_today
 from odoo.addons.qi_window.tools.flow import FLOW, in_flow
+from odoo.addons.qi_window.tools.settings import int_param
 
 CLOCK_EVENTS = [
     ("received", "Received"),
@@ -102,7 +104,7 @@ class QiCasePause(models.Model):
 
     reason_kind = fields.Selection(PAUSE_REASONS, string="For", required=True, default="testing")
     reason = fields.Text(required=True, help="Told to the service object in the portal.")
-    date_start = fields.Date(string="Paused From", required=True, default=fields.Date.context_today)
+    date_start = fields.Date(string="Paused From", required=True, default=lambda self: china_today())
     date_end = fields.Date(string="Resumes After", required=True, help="Last day of the pause, as planned or as it ended.")
     working_days = fields.Integer(compute="_compute_working_days", store=True)
     state = fields.Selection(
@@ -123,7 +125,7 @@ class QiCasePause(models.Model):
 
     @api.model
     def _max_working_days(self):
-        return int(self.env["qi.case"]._get_param("qi_case.pause_max_working_days", 60))
+        return int_param(self.env, "qi_case.pause_max_working_days", 60, minimum=0)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -132,7 +134,7 @@ class QiCasePause(models.Model):
             if not self.env.su:
                 vals["user_id"] = self.env.user.id
             case = self.env["qi.case"].browse(vals.get("case_id"))
-            start = fields.Date.to_date(vals.get("date_start")) or fields.Date.context_today(self)
+            start = fields.Date.to_date(vals.get("date_start")) or china_today()
             if not case.is_open or not case.date_deadline:
                 raise UserError(self.env._("The clock of case %s is not running: there is nothing to pause.", case.name))
             if start > case.date_deadline:
@@ -186,7 +188,7 @@ class QiCasePause(models.Model):
 
     def action_resume(self):
         """End a running pause today: the clock runs again from tomorrow."""
-        today = fields.Date.context_today(self)
+        today = china_today()
         for pause in self.filtered(lambda p: p.state == "running"):
             end = min(max(today, pause.date_start + timedelta(days=1)), pause.date_end)
             pause.with_context(qi_case_pause=FLOW).write({"date_end": end, "state": "ended"})

@@ -5,9 +5,10 @@ from stdnum.cn import uscc
 
 from odoo import api, fields, models
 
-from odoo.addons.qi_window.tools.china import china_today
 from odoo.addons.qi_window.models.qi_window_demo import DEMO_LANG, DEMO_TZ
+from odoo.addons.qi_window.tools.china import china_today
 from odoo.addons.qi_window.tools.flow import FLOW
+from odoo.addons.qi_window.tools.settings import int_param
 
 # what each category's service leaves behind (qi.case.result kind, name, number prefix)
 RESULT_BY_CATEGORY = {
@@ -109,7 +110,7 @@ class QiCaseDemo(models.Model):
         self._qi_demo_ratings(cases, rng)
         cases._update_clock(today)
         cases._update_overdue(today)
-        warn_days = int(self._get_param("qi_case.warning_working_days", 2))
+        warn_days = int_param(self.env, "qi_case.warning_working_days", 2, minimum=0)
         cases._update_warning_level(today, self.env["qi.workday"].add_working_days(today, warn_days))
         return cases
 
@@ -156,7 +157,7 @@ class QiCaseDemo(models.Model):
     def _qi_demo_clock_story(self, cases, windows, enterprises, items):
         """The legal clock (P-TL-2, P-TL-4, P-TL-7): a case paused for a type test,
         a correction notice, a case deemed complete on receipt, a red card."""
-        today = fields.Date.context_today(self)
+        today = china_today()
         workday = self.env["qi.workday"]
         running = cases.filtered(
             lambda c: c.stage_code in ("accepted", "matched", "in_service") and c.user_id and c.date_deadline
@@ -252,7 +253,7 @@ class QiCaseDemo(models.Model):
             assignment = Assignment.create({
                 "case_id": case.id, field: assignee.id, "item_id": (case.item_ids & items)[:1].id or case.item_ids[:1].id,
                 "match_reasons": reasons,
-                "date_due": self.env["qi.workday"].add_working_days(fields.Date.context_today(self), 10),
+                "date_due": self.env["qi.workday"].add_working_days(china_today(), 10),
             })
             if step in ("accepted", "in_progress"):
                 assignment.action_accept()
@@ -275,7 +276,7 @@ class QiCaseDemo(models.Model):
         done = cases.filtered(lambda c: c.stage_code in ("completed", "closed") and not c.result_ids)
         for index, case in enumerate(done):
             kind, name, prefix = by_category.get(case.category_id.id, ("other", "服务意见书", "FW"))
-            completed = fields.Date.to_date(case.date_completed) or fields.Date.context_today(self)
+            completed = fields.Date.to_date(case.date_completed) or china_today()
             provider = case.assignment_ids.filtered(lambda a: a.state == "delivered")[:1].provider_id
             Result.create({
                 "case_id": case.id, "name": name, "kind": kind,

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.qi_window.tools.china import china_today, recipient_env
 from odoo.addons.qi_window.tools.flow import FLOW
+from odoo.addons.qi_window.tools.settings import int_param
 
 
 class QiCaseExtension(models.Model):
@@ -56,7 +57,7 @@ class QiCaseExtension(models.Model):
                     )
                 )
             # P-TL-3, §42: extensions of one case add up to the cap, pending requests included
-            cap = int(case._get_param("qi_case.extension_max_working_days", 10))
+            cap = int_param(case.env, "qi_case.extension_max_working_days", 10, minimum=0)
             pending = sum(case.extension_ids.filtered(lambda e: e.state == "requested").mapped("days"))
             if case.extension_days + pending + int(vals.get("days") or 0) > cap:
                 raise UserError(self.env._(

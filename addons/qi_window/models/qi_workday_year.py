@@ -2,6 +2,7 @@ import logging
 
 from odoo import api, fields, models
 
+from ..tools.china import china_today
 from .qi_workday import _FIRST_YEAR, library_covers
 
 _logger = logging.getLogger(__name__)
@@ -73,14 +74,14 @@ class QiWorkdayYear(models.Model):
             "res_model": "qi.workday.notice.wizard",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_year": self[:1].year or fields.Date.context_today(self).year + 1},
+            "context": {"default_year": self[:1].year or china_today().year + 1},
         }
 
     @api.model
     def _sync_years(self, today=None):
         """Keep one record per year from last year to next year (and any year already
         recorded) and recompute what was provisional when official data arrives."""
-        today = today or fields.Date.context_today(self)
+        today = today or china_today()
         records = self.search([])
         by_year = {record.year: record for record in records}
         years = set(by_year) | set(range(max(today.year - 1, _FIRST_YEAR), today.year + 2))
@@ -106,7 +107,7 @@ class QiWorkdayYear(models.Model):
         """Daily: sync the years; from 1 November, one activity per administrator
         while next year's official data is missing."""
         self._sync_years()
-        today = fields.Date.context_today(self)
+        today = china_today()
         if today.month < 11:
             return
         next_year = self.search([("year", "=", today.year + 1)])

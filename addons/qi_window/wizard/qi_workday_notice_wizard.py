@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.china import china_today
+
 
 class QiWorkdayNoticeWizard(models.TransientModel):
     """One year's State Council holiday notice in one go (P-TL-1): its number
@@ -11,7 +13,7 @@ class QiWorkdayNoticeWizard(models.TransientModel):
     _name = "qi.workday.notice.wizard"
     _description = "Enter a State Council Holiday Notice"
 
-    year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year + 1)
+    year = fields.Integer(required=True, default=lambda self: china_today().year + 1)
     notice_number = fields.Char(string="Notice Number", required=True, help="E.g. 国办发明电〔2026〕X号.")
     notice_date = fields.Date(required=True)
     line_ids = fields.One2many("qi.workday.notice.wizard.line", "wizard_id", string="Days")
