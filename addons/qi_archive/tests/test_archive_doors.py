@@ -158,6 +158,7 @@ class TestArchiveProtectsTheSource(QiArchiveCommon):
                 Report._render_qweb_html(report_ref, self.case.ids)
             # the portal renders as superuser for the user: the grant still decides
             with self.subTest(report=report_ref, sudo=True), self.assertRaises(AccessError):
+                # sudo: as the portal does; the test proves the grant still decides
                 Report.sudo()._render_qweb_html(report_ref, self.case.ids)
         self._grant(self.record)
         html, __ = Report._render_qweb_html("qi_archive.qi_case_report_archive", self.case.ids)

@@ -243,7 +243,7 @@ class QiCaseDemo(models.Model):
         running = running.sorted(lambda c: c.date_received, reverse=True)
         work = []
         if provider:
-            reasons = "提供该服务项目；驻本窗口；资质在有效期内"
+            reasons = "提供该服务事项；驻本窗口；资质在有效期内"
             work += [("provider_id", provider, reasons, step) for step in ("proposed", "accepted", "in_progress")]
         if expert:
             reasons = "专家库成员，擅长该领域；与企业无利害关系"

@@ -68,6 +68,8 @@ class TestCaseChina(QiCaseCommon):
 
     def test_materials_arrive_after_midnight_in_beijing(self):
         case = self._case(user_id=self.staff_a.id, date_received=datetime(2026, 11, 30, 2, 0))
+        # the 补正 notice names every missing material at once (P-TL-2)
+        case.with_user(self.staff_a).write({"correction_missing": "营业执照副本"})
         case.with_user(self.staff_a).action_materials_incomplete()
         with freeze_time(BEIJING_0030):
             # a user without a time zone (the public user has none) acts for the case
@@ -110,23 +112,26 @@ class TestCaseChina(QiCaseCommon):
             self.env["qi.case"]._cron_supervise()
         self.assertEqual(
             self._activity(chinese, "qi_case.mail_activity_type_case_deadline").summary,
-            "办结期限为 2026-10-22：请反馈办理结果",
+            f"催办：{chinese.name} 将于 2026-10-22 到期，请及时反馈办理结果",
         )
         self.assertEqual(
             self._activity(english, "qi_case.mail_activity_type_case_deadline").summary,
-            "Deadline on 2026-10-22: report the result back",
+            f"Chase (催办): {english.name} is due on 2026-10-22, report the result back",
         )
         before = self.env["mail.message"].search([("model", "=", "qi.window")])
         with freeze_time("2026-10-23 09:00:00"):
             self.env["qi.case"]._cron_supervise()
-        escalation = self._activity(chinese, "qi_case.mail_activity_type_case_escalation")
-        self.assertEqual(escalation.user_id, self.leader)
-        self.assertEqual(escalation.summary, f"超期：{chinese.name}（未按期反馈结果）")
+        # the first red day (P-TL-7): a chase notice to the handler and the window leader
+        escalation = self._activity(chinese, "qi_case.mail_activity_type_case_escalation").filtered(
+            lambda a: a.user_id == self.leader
+        )
+        self.assertEqual(len(escalation), 1)
+        self.assertEqual(escalation.summary, f"催办通知：{chinese.name} 已超期（未按期反馈结果）")
         digest = self.env["mail.message"].search([("model", "=", "qi.window"), ("id", "not in", before.ids),
                                                   ("partner_ids", "in", self.leader.partner_id.ids)])
         self.assertEqual(len(digest), 1)
         self.assertIn("Case Window A", digest.subject)
-        self.assertIn("有 2 个办件已超期", digest.subject)
+        self.assertIn("有 2 件办件今日需关注", digest.subject)
 
     def _complete(self, case):
         case.action_accept()

@@ -109,7 +109,7 @@ class TestPublicDemand(HttpCase, QiCaseCommon):
     def test_file_sent_with_the_demand_is_kept(self):
         key = "file-key-0000000000000001"
         response = self._post_files(key, [("attachments", ("gauges.pdf", b"%PDF-1.4 gauges", "application/pdf")),
-                                          ("attachments", ("photo.png", b"\x89PNG gauges", "image/png"))])
+                                          ("attachments", ("photo.png", b"\x89PNG\r\n\x1a\n gauges", "image/png"))])
         self.assertEqual(response.status_code, 200)
         case = self.env["qi.case"].search([("intake_key", "=", key)])
         self.assertEqual(len(case), 1)

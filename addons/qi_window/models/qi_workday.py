@@ -73,6 +73,7 @@ class QiWorkday(models.AbstractModel):
         # notices are not confidential and the method only returns dates and flags.
         rows = self.env["qi.workday.exception"].sudo().search_read([], ["date", "day_type"])
         days = {row["date"]: row["day_type"] == "workday" for row in rows}
+        # sudo: same, which years have an official notice is public calendar data
         official = self.env["qi.workday.year"].sudo().search([("source", "=", "official")]).mapped("year")
         return days, frozenset(official)
 
