@@ -1,3 +1,4 @@
+import base64
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
@@ -7,6 +8,11 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from .common import QiCaseCommon
+
+# a real 1x1 PNG: the one upload rule reads the type from the bytes, not the name
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 
 
 @tagged("post_install", "-at_install")
@@ -109,7 +115,7 @@ class TestPublicDemand(HttpCase, QiCaseCommon):
     def test_file_sent_with_the_demand_is_kept(self):
         key = "file-key-0000000000000001"
         response = self._post_files(key, [("attachments", ("gauges.pdf", b"%PDF-1.4 gauges", "application/pdf")),
-                                          ("attachments", ("photo.png", b"\x89PNG\r\n\x1a\n gauges", "image/png"))])
+                                          ("attachments", ("photo.png", PNG, "image/png"))])
         self.assertEqual(response.status_code, 200)
         case = self.env["qi.case"].search([("intake_key", "=", key)])
         self.assertEqual(len(case), 1)
