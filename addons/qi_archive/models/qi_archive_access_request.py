@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, plaintext2html
 
 from odoo.addons.qi_window.tools.china import china_today, china_tz, recipient_env
+from odoo.addons.qi_window.tools.flow import FLOW
 
 REQUEST_STATES = [
     ("draft", "Draft"),
@@ -26,8 +27,15 @@ class QiArchiveAccessRequest(models.Model):
 
     _name = "qi.archive.access.request"
     _description = "QI Archive Access Request"
-    _inherit = ["qi.window.bound.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["qi.window.bound.mixin", "qi.protected.fields.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
+    # set by the decision flow only, never by hand or RPC; the window (and so the
+    # leader who decides) always follows the records
+    _qi_protected_fields = frozenset({
+        "state", "approver_id", "date_decided", "date_start", "date_expiry", "decision_note", "requester_id",
+        "name", "window_id", "leader_id", "company_id", "requester_is_portal",
+    })
+    _qi_flow_key = "qi_archive_decision"
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     requester_id = fields.Many2one(
@@ -143,38 +151,28 @@ class QiArchiveAccessRequest(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
-    def _protected_fields(self):
-        """Set by the decision flow only, never by hand or RPC; the window (and
-        so the leader who decides) always follows the records."""
-        return {
-            "state", "approver_id", "date_decided", "date_start", "date_expiry", "decision_note", "requester_id",
-            "name", "window_id", "leader_id", "company_id", "requester_is_portal",
-        }
-
     @api.model_create_multi
     def create(self, vals_list):
+        # a request starts as a draft of its requester: a caller naming a decision
+        # field (in the values or as a context default) is refused
+        guarded = self._qi_guard(vals_list)
         for vals in vals_list:
             if not self.env.su:
-                # a request starts as a draft of its requester, whatever the caller sends
-                for key in self._protected_fields() & vals.keys():
-                    del vals[key]
                 vals["requester_id"] = self.env.uid
             # sudo: only a number is drawn from the requests' sequence
             vals["name"] = self.env["ir.sequence"].sudo().next_by_code("qi.archive.access.request") or "/"
-        requests = super().create(vals_list)
+        # the requester and the number were set just above, by this flow; the
+        # records go back to the caller without the flow marker
+        requests = super(QiArchiveAccessRequest, guarded.with_context(qi_archive_decision=FLOW)).create(vals_list)
+        requests = requests.with_env(self.env)
         for request in requests:
             # sudo: the requester follows his request to be told of the decision
             request.sudo().message_subscribe(partner_ids=request.requester_id.partner_id.ids)
         return requests
 
     def write(self, vals):
+        self._qi_guard([vals])
         if not self.env.su:
-            forbidden = self._protected_fields() & vals.keys()
-            if forbidden:
-                raise AccessError(
-                    self.env._("%s are set by the decision flow and cannot be written directly.",
-                               ", ".join(sorted(forbidden)))
-                )
             frozen = {"record_ids", "reason", "date_from", "date_to"} & vals.keys()
             if frozen:
                 for request in self:

@@ -87,11 +87,12 @@ class TestArchiveAccess(QiArchiveCommon):
             request.with_user(self.staff).write({"state": "approved"})
         with self.assertRaises(AccessError):
             request.with_user(self.leader).write({"date_expiry": datetime(2099, 1, 1)})
-        forged = self.env["qi.archive.access.request"].with_user(self.staff).create({
-            "record_ids": [(6, 0, self.record.ids)], "reason": "forged", "state": "approved",
-            "date_expiry": datetime(2099, 1, 1), "requester_id": self.leader.id,
-        })
-        self.assertEqual((forged.state, forged.requester_id), ("draft", self.staff))
+        # nor at creation: naming a decision field is refused (it was dropped silently before)
+        with self.assertRaises(AccessError):
+            self.env["qi.archive.access.request"].with_user(self.staff).create({
+                "record_ids": [(6, 0, self.record.ids)], "reason": "forged", "state": "approved",
+                "date_expiry": datetime(2099, 1, 1), "requester_id": self.leader.id,
+            })
         request.with_user(self.leader)._qi_approve()
         self.assertEqual((request.state, request.approver_id), ("approved", self.leader))
         self.assertFalse(request.activity_ids)

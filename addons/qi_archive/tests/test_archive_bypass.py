@@ -16,10 +16,15 @@ class TestArchiveBypass(QiArchiveCommon):
     def test_request_cannot_be_routed_to_another_window_leader(self):
         # a request for window A's records goes to window A's leader, whatever the requester sends
         Request = self.env["qi.archive.access.request"].with_user(self.staff)
-        forged = Request.create({
-            "record_ids": [(6, 0, self.record.ids)], "reason": "forged route",
-            "window_id": self.window_b.id, "leader_id": self.leader_b.id,
-        })
+        with self.assertRaises(AccessError):
+            Request.create({
+                "record_ids": [(6, 0, self.record.ids)], "reason": "forged route",
+                "window_id": self.window_b.id, "leader_id": self.leader_b.id,
+            })
+        # the same through context defaults, which Odoo applies inside create
+        forged = Request.with_context(default_window_id=self.window_b.id, default_leader_id=self.leader_b.id).create(
+            {"record_ids": [(6, 0, self.record.ids)], "reason": "forged route"}
+        )
         self.assertEqual((forged.window_id, forged.leader_id), (self.window, self.leader))
         request = self._request(self.record)
         for vals in ({"window_id": self.window_b.id}, {"leader_id": self.leader_b.id},
@@ -29,6 +34,28 @@ class TestArchiveBypass(QiArchiveCommon):
         self.assertEqual(request.window_id, self.window)
         with self.assertRaises(AccessError):
             request.with_user(self.leader_b)._qi_approve()
+
+    def test_no_grant_forged_through_context_defaults(self):
+        """R-9.b: Odoo applies ``default_<field>`` context keys inside create,
+        after every override; an RPC caller sends any context. A staff or
+        portal user made an approved, unexpiring grant this way."""
+        forged_context = {
+            "default_state": "approved", "default_approver_id": self.leader.id,
+            "default_date_start": "2020-01-01 00:00:00", "default_date_expiry": "2099-01-01 00:00:00",
+            "default_requester_id": self.leader.id, "default_decision_note": "forged",
+        }
+        for user in (self.staff, self.portal):
+            Request = self.env["qi.archive.access.request"].with_user(user).with_context(forged_context)
+            request = Request.create({"record_ids": [(6, 0, self.record.ids)], "reason": "forged grant"})
+            stored = request.with_env(self.env)
+            with self.subTest(user=user.login):
+                self.assertEqual(
+                    (stored.state, stored.approver_id, stored.date_start, stored.date_expiry, stored.requester_id),
+                    ("draft", self.env["res.users"], False, False, user),
+                )
+                self.assertFalse(self.env["qi.archive.access.request"].with_user(user)._qi_active_grants(self.record))
+        with self.assertRaises(AccessError):
+            self.attachment.with_user(self.staff).read(["datas"])
 
     def test_no_grant_no_file_by_any_search(self):
         Attachment = self.env["ir.attachment"].with_user(self.staff)

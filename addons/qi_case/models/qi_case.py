@@ -5,18 +5,21 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, html2plaintext
 from odoo.tools.mail import parse_contact_from_email
 
 from odoo.addons.qi_window.tools.china import china_date, china_today, recipient_env, recipient_lang
-from odoo.addons.qi_window.tools.flow import FLOW, in_flow
+from odoo.addons.qi_window.tools.flow import FLOW
 from odoo.addons.qi_window.tools.settings import int_param
 from odoo.addons.qi_window.tools.validation import is_valid_email
 
 from .qi_case_stage import FINAL_CODES
 
 _logger = logging.getLogger(__name__)
+
+# cases listed per ladder step in a recipient's daily digest; the others are counted
+DIGEST_MAX_LINES = 100
 
 CHANNELS = [
     ("email", "E-mail"),
@@ -46,12 +49,21 @@ class QiCase(models.Model):
     _description = "QI Service Case"
     _inherit = [
         "qi.window.bound.mixin",
+        "qi.protected.fields.mixin",
         "portal.mixin",
         "mail.thread.cc",
         "mail.activity.mixin",
         "mail.tracking.duration.mixin",
     ]
     _order = "priority desc, is_overdue desc, date_deadline, id desc"
+    # set by the service flow only, never by hand or RPC, on create as on write
+    _qi_protected_fields = frozenset({
+        "extension_days", "is_overdue", "overdue_reason", "completed_on_time", "date_completed",
+        "date_closed", "date_accepted", "days_used", "supervised_date", "warning_level", "date_red",
+        "ladder_step", "ladder_deadline", "date_correction_notice", "materials_deemed_complete",
+        "message_id_origin", "intake_key", "intake_ip_hash", "rating_requested_date", "rating_reminded",
+    })
+    _qi_flow_key = "qi_case_internal"
     _track_duration_field = "stage_id"
     _mail_post_access = "read"
     _primary_email = "email_from"
@@ -559,21 +571,8 @@ class QiCase(models.Model):
                 case.message_subscribe(partner_ids=case.partner_id.ids)
         return cases
 
-    def _protected_fields(self):
-        """Set by the service flow only, never by hand or RPC."""
-        return {
-            "extension_days", "is_overdue", "overdue_reason", "completed_on_time", "date_completed",
-            "date_closed", "date_accepted", "days_used", "supervised_date", "warning_level", "date_red",
-            "ladder_step", "ladder_deadline", "date_correction_notice", "materials_deemed_complete",
-            "message_id_origin", "intake_key", "intake_ip_hash", "rating_requested_date", "rating_reminded",
-        }
-
     def write(self, vals):
-        if self._protected_fields() & vals.keys() and not (in_flow(self.env, "qi_case_internal")):
-            raise AccessError(
-                self.env._("%s are set by the service flow and cannot be written directly.",
-                           ", ".join(sorted(self._protected_fields() & vals.keys())))
-            )
+        self._qi_guard([vals])
         self = self.with_context(qi_case_internal=FLOW)  # the flow below sets protected fields
         if "user_id" in vals:
             self._check_handler_change(vals["user_id"])
@@ -1037,7 +1036,7 @@ class QiCase(models.Model):
     # supervision (R-7.3.2–3)
     # ------------------------------------------------------------------
     @api.model
-    def _cron_supervise(self, batch_size=500):
+    def _cron_supervise(self, batch_size=2000):
         """Daily: refresh days used and overdue flags, warn handlers before the
         deadline and escalate overdue cases to the window leader, each once per
         deadline. A case that fails is logged and skipped, the rest go on.
@@ -1056,8 +1055,10 @@ class QiCase(models.Model):
             _logger.exception("QI supervision: no working-day limit for warnings, calendar days used")
             warn_limit = today + timedelta(days=warn_days)
         self.env["qi.case.pause"]._end_due_pauses(today)
-        # no tracked field is written here: skip mail.thread's tracking snapshot
-        Case = self.with_context(qi_case_internal=FLOW, mail_notrack=True)
+        # only the flow's bookkeeping (days used, flags, levels, ladder steps) is written
+        # here: no tracking snapshot and no follower lookup on each of those writes
+        # (tracking_disable skips both; a handler never changes here)
+        Case = self.with_context(qi_case_internal=FLOW, mail_notrack=True, tracking_disable=True)
         case_ids = Case.search(
             [("is_open", "=", True), "|", ("supervised_date", "=", False), ("supervised_date", "<", today)],
             order="id",
@@ -1173,6 +1174,10 @@ class QiCase(models.Model):
                 in_lang, reasons = langs[user.lang]
                 vals_list.append({
                     "res_model_id": model_id,
+                    # given, not computed: mail.activity would otherwise precompute the
+                    # model through a new record and read the name back, per activity
+                    "res_model": self._name,
+                    "res_name": case.display_name,
                     "res_id": case.id,
                     "activity_type_id": types[step],
                     "date_deadline": today if step != "yellow" else case.date_deadline,
@@ -1226,11 +1231,19 @@ class QiCase(models.Model):
             for step in ("yellow", "red", "supervision"):
                 if not steps.get(step):
                     continue
+                # a digest is read by a person: the first cases, then the count of the
+                # others and the supervision board, which lists and filters them all
+                shown = steps[step][:DIGEST_MAX_LINES]
                 lines = Markup("").join(
                     Markup("<li><a href='/odoo/qi.case/%s'>%s</a> %s %s</li>")
                     % (case.id, case.name, case.subject, case.window_id.name)
-                    for case in Case.browse(steps[step])
+                    for case in Case.browse(shown)
                 )
+                more = len(steps[step]) - len(shown)
+                if more:
+                    lines += Markup("<li><a href='/odoo/action-qi_case.qi_case_action_supervision'>%s</a></li>") % _(
+                        "… and %(count)s more: see the Supervision board", count=more
+                    )
                 sections += Markup("<p><b>%s</b></p><ul>%s</ul>") % (headings[step], lines)
             # one window: the digest sits on it; several: a notification of no record
             thread = windows.with_context(lang=Case.env.lang) if len(windows) == 1 else self.env["qi.window"]

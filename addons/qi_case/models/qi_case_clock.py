@@ -98,9 +98,12 @@ class QiCasePause(models.Model):
     runs again the working day after its end."""
 
     _name = "qi.case.pause"
-    _inherit = ["qi.case.child.mixin", "mail.thread"]
+    _inherit = ["qi.case.child.mixin", "qi.protected.fields.mixin", "mail.thread"]
     _description = "QI Case Clock Pause"
     _order = "date_start, id"
+    # a pause starts running, in its caller's name; it ends with "Resume" only
+    _qi_protected_fields = frozenset({"state", "user_id"})
+    _qi_flow_key = "qi_case_pause"
 
     reason_kind = fields.Selection(PAUSE_REASONS, string="For", required=True, default="testing")
     reason = fields.Text(required=True, help="Told to the service object in the portal.")
@@ -129,10 +132,9 @@ class QiCasePause(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        guarded = self._qi_guard(vals_list)
         for vals in vals_list:
-            vals.pop("state", None)
-            if not self.env.su:
-                vals["user_id"] = self.env.user.id
+            vals.setdefault("user_id", self.env.user.id)
             case = self.env["qi.case"].browse(vals.get("case_id"))
             start = fields.Date.to_date(vals.get("date_start")) or china_today()
             if not case.is_open or not case.date_deadline:
@@ -144,7 +146,10 @@ class QiCasePause(models.Model):
                 ))
             if start < case.date_materials_complete:
                 raise UserError(self.env._("A pause cannot start before the materials were complete."))
-        pauses = super().create(vals_list)
+        # the author was set just above, by this flow; the records go back to the
+        # caller without the flow marker
+        pauses = super(QiCasePause, guarded.with_context(qi_case_pause=FLOW)).create(vals_list)
+        pauses = pauses.with_env(self.env)
         pauses._check_case_limits()
         for pause in pauses:
             pause.case_id._log_clock_event(

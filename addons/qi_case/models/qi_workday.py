@@ -1,18 +1,33 @@
 import logging
 from collections import defaultdict
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import api, models
 from odoo.tools import format_date
-from odoo.tools.mail import generate_tracking_message_id
 
 from odoo.addons.qi_window.tools.flow import FLOW
+from odoo.addons.qi_window.tools.messages import insert_log_messages
+
+from .qi_case import DIGEST_MAX_LINES
 
 _logger = logging.getLogger(__name__)
 
 # the fields computed from the working-day calendar, in dependency order
 _CALENDAR_FIELDS = ("date_accept_due", "date_deadline", "deadline_provisional")
+
+
+def _date_formatter(env, lang):
+    """format_date in ``lang``, once per distinct date: tens of thousands of
+    deadlines share a few dozen dates."""
+    formatted = {}
+
+    def date_text(value):
+        if value not in formatted:
+            formatted[value] = format_date(env, value, lang_code=lang) or "-"
+        return formatted[value]
+
+    return date_text
 
 
 class QiWorkday(models.AbstractModel):
@@ -91,59 +106,40 @@ class QiCase(models.Model):
 
     def _log_deadline_moved(self, before, years, notices):
         """The log on each case, addressed to its service object in its language and
-        shown in the portal: created in one batch, not one message_post per case (a
-        notice may move tens of thousands of deadlines). The e-mail to the service
-        object is one per enterprise (``notices``, sent by _send_enterprise_notices)."""
+        shown in the portal, written in bulk (``insert_log_messages``): a notice may
+        move tens of thousands of deadlines, and ``mail.message.create`` costs about a
+        millisecond a message. The e-mail to the service object is one per enterprise
+        (``notices``, sent by _send_enterprise_notices)."""
         if not self:
             return
-        author_id, email_from = self._message_compute_author(None, None)
-        # one reply-to for the batch, as mail.thread._message_log_batch does: mail.message
-        # would otherwise look up the aliases of every case, one by one
-        reply_to = self.env["mail.thread"]._notify_get_reply_to(default=email_from, author_id=author_id)[False]
-        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
         years_text = ", ".join(str(year) for year in years)
-        vals_list = []
+        logs = []
         for lang, cases in self.grouped(lambda c: c.partner_id.lang or self.env.lang).items():
             env = cases.with_context(lang=lang).env
+            date_text = _date_formatter(env, lang)
             intro = env._(
                 "The official working-day calendar of %(years)s is now known: the dates of case %(case)s, "
                 "computed provisionally, are recomputed.",
                 years=years_text, case="%(case)s",
             )
+            deadline_line = env._("Deadline: %(old)s → %(new)s", old="%(old)s", new="%(new)s")
+            accept_line = env._("Acceptance due: %(old)s → %(new)s", old="%(old)s", new="%(new)s")
             for case in cases:
                 old_deadline, old_accept = before[case.id]
                 lines = []
                 if old_deadline != case.date_deadline:
-                    lines.append(env._(
-                        "Deadline: %(old)s → %(new)s",
-                        old=format_date(env, old_deadline, lang_code=lang) or "-",
-                        new=format_date(env, case.date_deadline, lang_code=lang) or "-",
-                    ))
+                    lines.append(deadline_line % {"old": date_text(old_deadline), "new": date_text(case.date_deadline)})
                 if case.stage_code == "new" and old_accept != case.date_accept_due:
-                    lines.append(env._(
-                        "Acceptance due: %(old)s → %(new)s",
-                        old=format_date(env, old_accept, lang_code=lang) or "-",
-                        new=format_date(env, case.date_accept_due, lang_code=lang) or "-",
-                    ))
-                items = Markup("").join(Markup("<li>%s</li>") % line for line in lines)
-                vals_list.append({
-                    "model": case._name,
-                    "res_id": case.id,
-                    "message_type": "comment",
-                    "subtype_id": subtype_id,
-                    "is_internal": False,
-                    "author_id": author_id,
-                    "email_from": email_from,
-                    "reply_to": reply_to,
-                    "message_id": generate_tracking_message_id("qi-calendar"),
-                    "partner_ids": [(6, 0, case.partner_id.ids)],
-                    "body": Markup("<p>%s</p><ul>%s</ul>") % (intro.replace("%(case)s", case.name), items),
-                })
+                    lines.append(accept_line % {"old": date_text(old_accept), "new": date_text(case.date_accept_due)})
+                # every piece escaped (C-level escape: Markup's % costs more, per case)
+                items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+                body = Markup(f"<p>{escape(intro.replace('%(case)s', case.name))}</p><ul>{items}</ul>")
+                logs.append((case.id, body, case.partner_id.ids))
                 if case.partner_id:
                     notices[case.partner_id.id].append((case.id, ", ".join(lines)))
-        # sudo: the cases were recomputed by the system (see _recompute_provisional); the
-        # messages only repeat their new dates to their own service object
-        self.env["mail.message"].sudo().create(vals_list)
+        # the messages only repeat their new dates to each case's own service object;
+        # the cases were recomputed by the system (see _recompute_provisional)
+        insert_log_messages(self.env, self._name, logs, tag="qi-calendar")
 
     @api.model
     def _send_enterprise_notices(self, notices, years):
@@ -184,19 +180,25 @@ class QiCase(models.Model):
             lang = user.lang or self.env.lang
             env = self.with_context(lang=lang).env
             window = env["qi.window"].browse(window_id)
+            date_text = _date_formatter(env, lang)
             subject = env._(
                 "%(count)s deadline(s) of %(window)s moved with the official calendar of %(years)s",
                 count=len(rows), window=window.name, years=years_text,
             )
-            cases = self.browse([case_id for case_id, _old in rows])
+            # a digest is read by a person: the first cases, then the count of the others
+            shown = rows[:DIGEST_MAX_LINES]
+            cases = self.browse([case_id for case_id, _old in shown])
             items = Markup("").join(
                 Markup("<li><a href='/odoo/qi.case/%s'>%s</a> %s: %s → %s</li>") % (
-                    case.id, case.name, case.subject,
-                    format_date(env, old, lang_code=lang) or "-",
-                    format_date(env, case.date_deadline, lang_code=lang) or "-",
+                    case.id, case.name, case.subject, date_text(old), date_text(case.date_deadline),
                 )
-                for case, (_case_id, old) in zip(cases, rows, strict=True)
+                for case, (_case_id, old) in zip(cases, shown, strict=True)
             )
+            if len(rows) > len(shown):
+                items += Markup("<li>%s</li>") % env._(
+                    "… and %(count)s more cases of %(window)s: each one's new dates are logged on it",
+                    count=len(rows) - len(shown), window=window.name,
+                )
             window.message_notify(
                 partner_ids=user.partner_id.ids,
                 subject=subject,

@@ -80,7 +80,13 @@ class TestCaseDeadlines(QiCaseCommon):
         with freeze_time("2026-10-20 09:00:00"):
             with self.assertRaises(AccessError):
                 Extension.create({"case_id": case.id, "days": 5, "reason": "Self-approved", "state": "approved"})
-            extension = Extension.create(
-                {"case_id": case.id, "days": 5, "reason": "Extra tests", "requested_by_id": self.staff_a2.id}
-            )
+            # in another's name: refused (it was overridden silently before)
+            with self.assertRaises(AccessError):
+                Extension.create(
+                    {"case_id": case.id, "days": 5, "reason": "Extra tests", "requested_by_id": self.staff_a2.id}
+                )
+            # nor through a context default, which Odoo applies inside create
+            extension = Extension.with_context(
+                default_requested_by_id=self.staff_a2.id, default_state="approved"
+            ).create({"case_id": case.id, "days": 5, "reason": "Extra tests"})
         self.assertEqual((extension.state, extension.requested_by_id), ("requested", self.staff_a))

@@ -108,6 +108,31 @@ class TestCaseFlow(QiCaseCommon):
         with self.assertRaises(AccessError):
             case.write({"is_overdue": False})
 
+    def test_protected_fields_not_set_at_creation(self):
+        """R-7.3.2: window staff created a case with days_used=99,
+        completed_on_time=True, a forged intake key and supervised_date in
+        2099, which hid it from the daily supervision for good."""
+        forged = {
+            "days_used": 99, "completed_on_time": True, "intake_key": "forged-key",
+            "supervised_date": "2099-01-01", "message_id_origin": "<forged@example.cn>",
+        }
+        for name, value in forged.items():
+            with self.subTest(field=name), self.assertRaises(AccessError):
+                self._case(**{name: value})
+        # Odoo applies context defaults inside create, after every override
+        case = self.env["qi.case"].with_user(self.staff_a).with_context(
+            {f"default_{name}": value for name, value in forged.items()}
+        ).create({
+            "subject": "Forged defaults", "partner_id": self.enterprise.id, "window_id": self.window_a.id,
+            "channel": "walk_in", "item_ids": [(6, 0, self.item_15.ids)],
+        })
+        self.assertEqual(
+            (case.days_used, case.completed_on_time, case.intake_key, case.supervised_date, case.message_id_origin),
+            (0, False, False, False, False),
+        )
+        # the daily supervision still reaches it
+        self.assertIn(case, self.env["qi.case"].search([("is_open", "=", True), ("supervised_date", "=", False)]))
+
     def test_reusable_results_shown_on_new_case(self):
         old = self._case()
         self.env["qi.case.result"].create({

@@ -407,7 +407,7 @@ class QiEvaluation(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qi_evaluation.qi_improvement_action")
         action["domain"] = [("evaluation_id", "=", self.id)]
-        action["context"] = {"default_evaluation_id": self.id, "default_window_id": self.window_id.id}
+        action["context"] = {"default_window_id": self.window_id.id}
         return action
 
     def action_view_findings(self):

@@ -1,7 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
-
-from odoo.addons.qi_window.tools.flow import in_flow
 
 
 class QiEvaluationFinding(models.Model):
@@ -11,8 +8,11 @@ class QiEvaluationFinding(models.Model):
 
     _name = "qi.evaluation.finding"
     _description = "QI Evaluation Finding"
-    _inherit = ["qi.window.bound.mixin"]
+    _inherit = ["qi.window.bound.mixin", "qi.protected.fields.mixin"]
     _order = "evaluation_id, line_sequence, id"
+    # only closing the evaluation links a finding to its improvement (R-8.3.1)
+    _qi_protected_fields = frozenset({"improvement_id"})
+    _qi_flow_key = "qi_evaluation_closing"
 
     line_id = fields.Many2one("qi.evaluation.line", string="Indicator", required=True, ondelete="cascade", index=True)
     line_sequence = fields.Integer(related="line_id.sequence", store=True)
@@ -31,15 +31,12 @@ class QiEvaluationFinding(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if any(vals.get("improvement_id") for vals in vals_list):
-            self._check_improvement_link()
         findings = super().create(vals_list)
         findings.evaluation_id._check_scoring_rights()
         return findings
 
     def write(self, vals):
-        if "improvement_id" in vals:
-            self._check_improvement_link()
+        self._qi_guard([vals])
         self.evaluation_id._check_scoring_rights()
         result = super().write(vals)
         if "line_id" in vals:
@@ -52,8 +49,3 @@ class QiEvaluationFinding(models.Model):
     def unlink(self):
         self.evaluation_id._check_scoring_rights()
         return super().unlink()
-
-    def _check_improvement_link(self):
-        """Only closing the evaluation links a finding to its improvement (R-8.3.1)."""
-        if not in_flow(self.env, "qi_evaluation_closing"):
-            raise AccessError(self.env._("A finding's improvement is set when its evaluation is done."))

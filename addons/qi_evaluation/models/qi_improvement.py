@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.qi_window.tools.china import china_today, recipient_env
-from odoo.addons.qi_window.tools.flow import FLOW, in_flow
+from odoo.addons.qi_window.tools.flow import FLOW
 from odoo.addons.qi_window.tools.settings import int_param
 
 _logger = logging.getLogger(__name__)
@@ -33,8 +33,14 @@ class QiImprovement(models.Model):
 
     _name = "qi.improvement"
     _description = "QI Improvement"
-    _inherit = ["qi.window.bound.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["qi.window.bound.mixin", "qi.protected.fields.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "is_overdue desc, date_deadline, id desc"
+    # set by the improvement flow only, never by hand or RPC, on create as on write
+    _qi_protected_fields = frozenset({
+        "date_deadline", "date_deadline_initial", "date_closed", "closed_on_time", "escalated_deadline",
+        "reopen_count", "date_raised", "evaluation_id", "finding_id",
+    })
+    _qi_flow_key = "qi_improvement_internal"
 
     name = fields.Char(string="Problem", required=True, tracking=True)
     description = fields.Text(string="Finding", help="The problem as the evaluators found it.")
@@ -172,14 +178,6 @@ class QiImprovement(models.Model):
                         )
                     )
 
-    @api.model
-    def _protected_fields(self):
-        """Set by the improvement flow only, never by hand or RPC."""
-        return {
-            "date_deadline", "date_deadline_initial", "date_closed", "closed_on_time", "escalated_deadline",
-            "reopen_count", "date_raised", "evaluation_id", "finding_id",
-        }
-
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -191,31 +189,23 @@ class QiImprovement(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        internal = in_flow(self.env, "qi_improvement_internal")
+        guarded = self._qi_guard(vals_list)
         today = china_today()
         for vals in vals_list:
-            if not internal:
-                for name in self._protected_fields() & vals.keys():
-                    vals.pop(name)
             raised = fields.Date.to_date(vals.get("date_raised")) or today
             vals.setdefault("date_deadline", self._get_deadline(raised))
             vals.setdefault("date_deadline_initial", vals["date_deadline"])
-        improvements = super().create(vals_list)
+        # the deadlines were set just above, by this flow; the records go back
+        # to the caller without the flow marker
+        improvements = super(QiImprovement, guarded.with_context(qi_improvement_internal=FLOW)).create(vals_list)
+        improvements = improvements.with_env(self.env)
         for improvement in improvements:
             improvement._schedule_owner_activity()
         return improvements
 
     def write(self, vals):
-        internal = in_flow(self.env, "qi_improvement_internal")
-        if not internal:
-            protected = self._protected_fields() & vals.keys()
-            if protected:
-                raise AccessError(
-                    self.env._(
-                        "%s are set by the improvement flow and cannot be written directly.",
-                        ", ".join(sorted(protected)),
-                    )
-                )
+        self._qi_guard([vals])
+        if not self._qi_in_flow():
             if "state" in vals:
                 self._check_state_change(vals["state"])
             if "owner_id" in vals and self.filtered(
