@@ -1,3 +1,4 @@
+import datetime
 import logging
 from collections import defaultdict
 
@@ -54,6 +55,7 @@ class QiCase(models.Model):
         Case = self.sudo().with_context(qi_case_internal=FLOW, mail_notrack=True, mail_notify_force_send=False)
         case_ids = Case.search([("is_open", "=", True), ("deadline_provisional", "=", True)], order="id").ids
         fields_ = [Case._fields[name] for name in _CALENDAR_FIELDS]
+        first_day = datetime.date(min(years), 1, 1)
         moved_total, digests, notices = 0, defaultdict(list), defaultdict(list)
         for start in range(0, len(case_ids), batch_size):
             batch = Case.browse(case_ids[start : start + batch_size])
@@ -61,7 +63,7 @@ class QiCase(models.Model):
             before = {case.id: (case.date_deadline, case.date_accept_due) for case in batch}
             try:
                 with self.env.cr.savepoint():
-                    batch._recompute_calendar_fields(fields_)
+                    batch._recompute_calendar_fields(fields_, first_day)
                 done = batch
             except Exception:
                 done = Case.browse()
@@ -70,7 +72,7 @@ class QiCase(models.Model):
                 for case in batch:
                     try:
                         with self.env.cr.savepoint():
-                            case._recompute_calendar_fields(fields_)
+                            case._recompute_calendar_fields(fields_, first_day)
                         done |= case
                     except Exception as error:  # one broken case must not stop the others
                         for field in fields_:
@@ -98,9 +100,15 @@ class QiCase(models.Model):
         _logger.info("Provisional recompute for %s: %s case(s), %s moved", years, len(case_ids), moved_total)
         return moved_total
 
-    def _recompute_calendar_fields(self, fields_):
+    def _recompute_calendar_fields(self, fields_, first_day=None):
+        """Recompute the calendar fields; an acceptance day before ``first_day`` (the
+        first day of the years whose data changed) counted only days before it, which
+        did not change, and stays as it is."""
         for field in fields_:
-            self.env.add_to_compute(field, self)
+            records = self
+            if first_day and field.name == "date_accept_due":
+                records = self.filtered(lambda c: not c.date_accept_due or c.date_accept_due >= first_day)
+            self.env.add_to_compute(field, records)
         self._recompute_recordset([field.name for field in fields_])
         self.flush_recordset([field.name for field in fields_])
 
@@ -157,13 +165,14 @@ class QiCase(models.Model):
                 continue
             env = self.with_context(lang=partner.lang or self.env.lang).env
             subject = env._("The deadlines of your cases follow the official calendar of %s", years_text)
-            items = Markup("").join(
-                Markup("<li>%s %s: %s</li>") % (cases[case_id].name, cases[case_id].subject, line)
+            # every piece escaped (C-level escape: Markup's % costs more, per line)
+            items = "".join(
+                f"<li>{escape(cases[case_id].name)} {escape(cases[case_id].subject)}: {escape(line)}</li>"
                 for case_id, line in notices[partner.id]
             )
             mails.append({
                 "subject": subject,
-                "body_html": Markup("<p>%s</p><ul>%s</ul>") % (subject, items),
+                "body_html": Markup(f"<p>{escape(subject)}</p><ul>{items}</ul>"),
                 "email_from": email_from,
                 "recipient_ids": [(4, partner.id)],
                 "auto_delete": True,

@@ -1,6 +1,8 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from odoo.addons.qi_window.tools.flow import FLOW
+
 from .common import QiCaseCommon
 
 
@@ -132,6 +134,21 @@ class TestCaseFlow(QiCaseCommon):
         )
         # the daily supervision still reaches it
         self.assertIn(case, self.env["qi.case"].search([("is_open", "=", True), ("supervised_date", "=", False)]))
+
+    def test_duplicate_starts_afresh(self):
+        """Duplicating a case (the form's Duplicate, RPC copy) copies none of the
+        values the flow set on the original, and refuses a default for them."""
+        case = self._case()
+        case.with_context(qi_case_internal=FLOW).write(
+            {"days_used": 7, "supervised_date": "2026-10-01", "intake_key": "original-key", "warning_level": "red"}
+        )
+        duplicate = case.with_user(self.staff_a).copy()
+        self.assertEqual(
+            (duplicate.days_used, duplicate.supervised_date, duplicate.intake_key, duplicate.warning_level),
+            (0, False, False, "none"),
+        )
+        with self.assertRaises(AccessError):
+            case.with_user(self.staff_a).copy({"supervised_date": "2099-01-01"})
 
     def test_reusable_results_shown_on_new_case(self):
         old = self._case()

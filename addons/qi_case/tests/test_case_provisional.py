@@ -1,6 +1,8 @@
 from datetime import date, datetime
+from unittest.mock import patch
 
 from odoo import http
+from odoo.exceptions import AccessError
 from odoo.tests import Form, HttpCase, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -154,6 +156,43 @@ class TestCaseProvisional(HttpCase, QiCaseCommon):
         self.assertIn("官方", digest.subject)
         self.assertIn(case.name, digest.body)
         self.assertFalse(self.env["qi.case"].search([("deadline_provisional", "=", True), ("is_open", "=", True)]))
+
+    def test_moved_digest_lists_the_first_cases_and_counts_the_others(self):
+        """A notice may move thousands of deadlines of one handler: the digest lists
+        the first DIGEST_MAX_LINES and counts the others; each case keeps its own log."""
+        cases = self._december_case() | self._december_case(subject="Second") | self._december_case(subject="Third")
+        handler_messages = self.env["mail.message"].search([("partner_ids", "in", self.staff_a.partner_id.ids)])
+        with patch("odoo.addons.qi_case.models.qi_workday.DIGEST_MAX_LINES", 1):
+            self._enter_notice(self.leader)
+        digest = self.env["mail.message"].search([
+            ("partner_ids", "in", self.staff_a.partner_id.ids), ("id", "not in", handler_messages.ids),
+        ])
+        self.assertEqual(len(digest), 1)
+        self.assertEqual(len([case for case in cases if case.name in digest.body]), 1)
+        self.assertIn("另有 2 件办件", digest.body)  # the handler reads Chinese
+        for case in cases:
+            self.assertTrue(case.message_ids.filtered(lambda m: "official working-day calendar" in (m.body or "")))
+
+    def test_calendar_logs_reach_the_enterprise_portal(self):
+        """The bulk-written logs are ordinary chatter messages: the service object
+        reads them on the portal, not internal notes, nor anyone else's."""
+        case = self._december_case()
+        stranger = self.env["res.partner"].create({"name": "Shanhaiguan Glass Co.", "is_company": True, "lang": "en_US"})
+        other = self._december_case(partner_id=stranger.id)
+        self._enter_notice(self.leader)
+        log = case.message_ids.filtered(lambda m: "official working-day calendar" in (m.body or ""))
+        self.assertEqual(len(log), 1)
+        self.assertFalse(log.is_internal)
+        self.assertEqual(log.subtype_id, self.env.ref("mail.mt_comment"))
+        self.assertEqual(log.message_type, "comment")
+        self.assertEqual(log.author_id, self.leader.partner_id, "written as the leader who entered the notice")
+        self.assertTrue(log.message_id and log.reply_to)
+        portal_view = log.with_user(self.portal).read(["body"])[0]["body"]
+        self.assertIn("01/09/2027", portal_view)
+        other_log = other.message_ids.filtered(lambda m: "official working-day calendar" in (m.body or ""))
+        self.assertEqual(len(other_log), 1)
+        with self.assertRaises(AccessError):
+            other_log.with_user(self.portal).read(["body"])
 
     def test_broken_case_does_not_stop_the_others(self):
         good = self._december_case()

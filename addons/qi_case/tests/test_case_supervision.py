@@ -142,6 +142,29 @@ class TestCaseSupervision(QiCaseCommon):
         self.assertIn("Late two", received.body)
         self.assertIn(cases[0].name, received.body)
 
+    def test_digest_lists_the_first_cases_and_counts_the_others(self):
+        """A digest is read by a person: past DIGEST_MAX_LINES cases per ladder
+        step it counts the others and points at the Supervision board, which a
+        first run over a whole city would otherwise fill with thousands of lines."""
+        with freeze_time("2026-09-26 09:00:00"):
+            cases = self._case(user_id=self.staff_a.id, subject="Late one") | self._case(
+                user_id=self.staff_a.id, subject="Late two"
+            ) | self._case(user_id=self.staff_a.id, subject="Late three")
+            cases.action_accept()
+        Message = self.env["mail.message"]
+        before = Message.search([("partner_ids", "in", self.leader.partner_id.ids)])
+        with freeze_time("2026-10-23 09:00:00"), patch("odoo.addons.qi_case.models.qi_case.DIGEST_MAX_LINES", 2):
+            self.env["qi.case"]._cron_supervise()
+        received = Message.search([("partner_ids", "in", self.leader.partner_id.ids)]) - before
+        self.assertEqual(len(received), 1)
+        listed = [case for case in cases if case.name in received.body]
+        self.assertEqual(len(listed), 2, "two cases listed, the third counted")
+        self.assertIn("and 1 more", received.body)
+        self.assertIn("qi_case_action_supervision", received.body)
+        self.assertIn("3 case(s)", received.subject, "the subject counts every case")
+        # every case still got its own activity
+        self.assertEqual(len(cases.activity_ids.filtered(lambda a: a.user_id == self.leader)), 3)
+
     def test_kanban_progress_bar_counts_overdue_cases(self):
         with freeze_time("2026-09-26 09:00:00"):
             late = self._case(user_id=self.staff_a.id)

@@ -54,3 +54,14 @@ class QiProtectedFieldsMixin(models.AbstractModel):
     def write(self, vals):
         self._qi_guard([vals])
         return super().write(vals)
+
+    def copy_data(self, default=None):
+        # a duplicate starts afresh: the flow's values of the original are not
+        # copied, and a caller's default for them is refused like any other value
+        self._qi_guard([default or {}])
+        vals_list = super().copy_data(default=default)
+        if not self._qi_in_flow():
+            for vals in vals_list:
+                for name in self._qi_protected_fields & vals.keys():
+                    del vals[name]
+        return vals_list
