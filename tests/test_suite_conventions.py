@@ -122,3 +122,20 @@ def test_dates_come_from_the_china_helper():
         if USER_TZ_DATE_RE.search(line) and not line.lstrip().startswith("#")
     ]
     assert not offenders, "use qi_window.tools.china (china_today, china_date), not the user's time zone:\n" + "\n".join(offenders)
+
+
+# one clause id per citation: `grep R-7.3.3` must find every place that exists because of it
+CLAUSE_RANGE_RE = re.compile(r"\bR-\d+(?:\.\d+)*\.\d+\s*[–-]\s*\d+\b")
+CITING_SUFFIXES = (".py", ".xml", ".rst", ".md", ".po", ".pot", ".csv")
+
+
+def test_clause_citations_name_one_clause_each():
+    root = ADDONS.parent
+    paths = [p for p in sorted(ADDONS.glob("qi_*/**/*")) if p.suffix in CITING_SUFFIXES]
+    paths += sorted(root.glob("tests/*.py")) + sorted(root.glob("docs/*.md")) + [root / "README.md"]
+    offenders = []
+    for path in paths:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for match in CLAUSE_RANGE_RE.finditer(line):
+                offenders.append(f"{path.relative_to(root)}:{number}: {match.group(0)}")
+    assert not offenders, "clause ranges hide ids from grep; cite each id:\n" + "\n".join(offenders)

@@ -116,7 +116,7 @@ class QiCase(models.Model):
     stage_code = fields.Selection(related="stage_id.code", store=True, index=True, string="Step")
     is_open = fields.Boolean(compute="_compute_is_open", store=True, index=True)
     close_reason = fields.Text(string="Cancellation / Rejection Reason", tracking=True)
-    # first handler (R-7.2.1–2)
+    # first handler
     user_id = fields.Many2one(
         "res.users", string="First Handler", index=True, tracking=True,
         domain=lambda self: [("group_ids", "in", self.env.ref("qi_window.group_qi_user").id)],
@@ -596,7 +596,7 @@ class QiCase(models.Model):
         return result
 
     # ------------------------------------------------------------------
-    # first handler (R-7.2.1–2)
+    # first handler
     # ------------------------------------------------------------------
     def _check_handler_change(self, new_user_id):
         changing = self.filtered(lambda c: c.user_id and c.user_id.id != new_user_id)
@@ -1033,7 +1033,7 @@ class QiCase(models.Model):
         return super().message_new(msg_dict, custom_values=values)
 
     # ------------------------------------------------------------------
-    # supervision (R-7.3.2–3)
+    # supervision
     # ------------------------------------------------------------------
     @api.model
     def _cron_supervise(self, batch_size=2000):

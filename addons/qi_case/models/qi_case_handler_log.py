@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class QiCaseHandlerLog(models.Model):
-    """Every holder of a case's first-handler role (R-7.2.1–2, 首问负责)."""
+    """Every holder of a case's first-handler role (R-7.2.1, R-7.2.2, 首问负责)."""
 
     _name = "qi.case.handler.log"
     _inherit = ["qi.case.child.mixin"]

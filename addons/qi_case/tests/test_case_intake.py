@@ -20,7 +20,7 @@ We need our pressure gauges calibrated before the audit.
 
 @tagged("post_install", "-at_install")
 class TestCaseIntake(QiCaseCommon):
-    """R-7.1.1–2: many channels; e-mail to a window's alias opens a case there."""
+    """R-7.1.1, R-7.1.2: many channels; e-mail to a window's alias opens a case there."""
 
     @classmethod
     def setUpClass(cls):

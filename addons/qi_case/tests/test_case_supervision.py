@@ -11,7 +11,7 @@ from .common import QiCaseCommon
 
 @tagged("post_install", "-at_install")
 class TestCaseSupervision(QiCaseCommon):
-    """R-7.3.2–3: the daily supervision warns, escalates once, marks overdue."""
+    """R-7.3.2, R-7.3.3: the daily supervision warns, escalates once, marks overdue."""
 
     def _activities(self, case, xmlid):
         return case.activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref(xmlid))

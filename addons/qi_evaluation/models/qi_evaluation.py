@@ -20,7 +20,7 @@ EVALUATION_STATES = [
     ("done", "Done"),
     ("cancelled", "Cancelled"),
 ]
-# who runs each type of evaluation (R-8.2.1–2)
+# who runs each type of evaluation
 TYPE_GROUPS = {
     "internal": "qi_window.group_qi_manager",
     "adhoc_operating": "qi_window.group_qi_manager",

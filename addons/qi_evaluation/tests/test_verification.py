@@ -8,7 +8,7 @@ from .common import QiEvaluationCommon
 
 @tagged("post_install", "-at_install")
 class TestVerification(QiEvaluationCommon):
-    """R-8.3.2–3: corrections and corrective actions, and an effectiveness
+    """R-8.3.2, R-8.3.3: corrections and corrective actions, and an effectiveness
     verification by someone other than the owner, enforced on the server."""
 
     def setUp(self):

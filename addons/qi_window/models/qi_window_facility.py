@@ -22,7 +22,7 @@ FACILITY_STATES = [
 
 class QiWindowFacility(models.Model):
     """An item of a window's facilities, checked and maintained regularly by a
-    designated person (R-5.1.2.2–6)."""
+    designated person (R-5.1.2.2, R-5.1.2.3, R-5.1.2.4, R-5.1.2.5, R-5.1.2.6)."""
 
     _name = "qi.window.facility"
     _description = "QI Window Facility"
