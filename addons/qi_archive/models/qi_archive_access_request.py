@@ -171,7 +171,7 @@ class QiArchiveAccessRequest(models.Model):
         return requests
 
     def write(self, vals):
-        self._qi_guard([vals])
+        self._qi_check_protected([vals])
         if not self.env.su:
             frozen = {"record_ids", "reason", "date_from", "date_to"} & vals.keys()
             if frozen:

@@ -546,6 +546,8 @@ class QiCase(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        # refused before a number is drawn: a refused demand leaves no gap in the numbers
+        self = self._qi_guard(vals_list)
         Sequence = self.env["ir.sequence"]
         for vals in vals_list:
             received = fields.Datetime.to_datetime(vals.get("date_received")) or fields.Datetime.now()
@@ -572,7 +574,7 @@ class QiCase(models.Model):
         return cases
 
     def write(self, vals):
-        self._qi_guard([vals])
+        self._qi_check_protected([vals])
         self = self.with_context(qi_case_internal=FLOW)  # the flow below sets protected fields
         if "user_id" in vals:
             self._check_handler_change(vals["user_id"])

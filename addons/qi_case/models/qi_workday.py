@@ -1,4 +1,5 @@
 import datetime
+import functools
 import logging
 from collections import defaultdict
 
@@ -21,14 +22,7 @@ _CALENDAR_FIELDS = ("date_accept_due", "date_deadline", "deadline_provisional")
 def _date_formatter(env, lang):
     """format_date in ``lang``, once per distinct date: tens of thousands of
     deadlines share a few dozen dates."""
-    formatted = {}
-
-    def date_text(value):
-        if value not in formatted:
-            formatted[value] = format_date(env, value, lang_code=lang) or "-"
-        return formatted[value]
-
-    return date_text
+    return functools.cache(lambda value: format_date(env, value, lang_code=lang) or "-")
 
 
 class QiWorkday(models.AbstractModel):

@@ -407,7 +407,9 @@ class QiEvaluation(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qi_evaluation.qi_improvement_action")
         action["domain"] = [("evaluation_id", "=", self.id)]
-        action["context"] = {"default_window_id": self.window_id.id}
+        # improvements of an evaluation are raised by closing it: a hand-made
+        # one is not linked to it and would not stay in this list
+        action["context"] = {"default_window_id": self.window_id.id, "create": False}
         return action
 
     def action_view_findings(self):

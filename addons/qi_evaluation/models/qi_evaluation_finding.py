@@ -36,7 +36,7 @@ class QiEvaluationFinding(models.Model):
         return findings
 
     def write(self, vals):
-        self._qi_guard([vals])
+        self._qi_check_protected([vals])
         self.evaluation_id._check_scoring_rights()
         result = super().write(vals)
         if "line_id" in vals:

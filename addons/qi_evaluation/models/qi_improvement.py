@@ -204,7 +204,7 @@ class QiImprovement(models.Model):
         return improvements
 
     def write(self, vals):
-        self._qi_guard([vals])
+        self._qi_check_protected([vals])
         if not self._qi_in_flow():
             if "state" in vals:
                 self._check_state_change(vals["state"])

@@ -30,17 +30,23 @@ class QiProtectedFieldsMixin(models.AbstractModel):
     def _qi_in_flow(self):
         return in_flow(self.env, self._qi_flow_key)
 
-    def _qi_guard(self, vals_list):
-        """Refuse the caller's values that name a protected field; return self
-        without the context defaults of protected fields."""
+    def _qi_check_protected(self, vals_list):
+        """Refuse the caller's values that name a protected field."""
         if self._qi_in_flow():
-            return self
+            return
         names = sorted({name for vals in vals_list for name in vals if name in self._qi_protected_fields})
         if names:
             labels = ", ".join(self._fields[name].get_description(self.env)["string"] for name in names)
             raise AccessError(
                 self.env._("%s are set by the service flow and cannot be written directly.", labels)
             )
+
+    def _qi_guard(self, vals_list):
+        """Before a create: refuse the caller's values that name a protected
+        field; return self without the context defaults of protected fields."""
+        self._qi_check_protected(vals_list)
+        if self._qi_in_flow():
+            return self
         context = self.env.context
         forged = [key for key in context if key.startswith("default_") and key[8:] in self._qi_protected_fields]
         if not forged:
@@ -52,13 +58,13 @@ class QiProtectedFieldsMixin(models.AbstractModel):
         return super(QiProtectedFieldsMixin, self._qi_guard(vals_list)).create(vals_list)
 
     def write(self, vals):
-        self._qi_guard([vals])
+        self._qi_check_protected([vals])
         return super().write(vals)
 
     def copy_data(self, default=None):
         # a duplicate starts afresh: the flow's values of the original are not
         # copied, and a caller's default for them is refused like any other value
-        self._qi_guard([default or {}])
+        self._qi_check_protected([default or {}])
         vals_list = super().copy_data(default=default)
         if not self._qi_in_flow():
             for vals in vals_list:
