@@ -21,6 +21,8 @@ from odoo import Command, http
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.qi_catalogue.tools.validation import make_uscc
+
 from .generic_doors import Actor, Door, Secret, png, readable
 
 QUIET = (
@@ -355,8 +357,6 @@ class TestGenericDoors(HttpCase):
         # contacts; what must stay hidden is their link to a case or a rating
         quiet = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True))
         Partner = quiet["res.partner"]
-        from stdnum.cn import uscc
-
         cls.companies = {
             "e1": Partner.create({"name": "Doors Glass Co.", "is_company": True}),
             "e2": Partner.create({"name": "Doors Steel Works", "is_company": True}),
@@ -364,7 +364,7 @@ class TestGenericDoors(HttpCase):
         for key, base17 in (("p1", "91130300MA07GD001"), ("p2", "91130300MA07GD002")):
             cls.companies[key] = Partner.create({
                 "name": f"Doors Lab {key}", "is_company": True, "is_qi_provider": True,
-                "qi_uscc": base17 + uscc.calc_check_digit(base17),
+                "qi_uscc": make_uscc(base17),
             })
         cls.users, cls.passwords = {}, {}
         for actor in ACTORS:

@@ -113,14 +113,19 @@ def test_glossary_names_the_terms_the_po_test_enforces():
 USER_TZ_DATE_RE = re.compile(r"context_today|context_timestamp|Date\.today\(|\bdate\.today\(|datetime\.today\(")
 
 
-def test_dates_come_from_the_china_helper():
-    offenders = [
+def _code_lines_matching(regex):
+    """``path:line`` of the addons' code (not their tests) where ``regex`` matches outside a comment."""
+    return [
         f"{path.relative_to(ADDONS)}:{number}"
         for path in _python_files()
         if "/tests/" not in str(path)
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-        if USER_TZ_DATE_RE.search(line) and not line.lstrip().startswith("#")
+        if regex.search(line) and not line.lstrip().startswith("#")
     ]
+
+
+def test_dates_come_from_the_china_helper():
+    offenders = _code_lines_matching(USER_TZ_DATE_RE)
     assert not offenders, "use qi_window.tools.china (china_today, china_date), not the user's time zone:\n" + "\n".join(offenders)
 
 
@@ -139,3 +144,14 @@ def test_clause_citations_name_one_clause_each():
             for match in CLAUSE_RANGE_RE.finditer(line):
                 offenders.append(f"{path.relative_to(root)}:{number}: {match.group(0)}")
     assert not offenders, "clause ranges hide ids from grep; cite each id:\n" + "\n".join(offenders)
+
+
+# Odoo skips @api.ondelete(at_uninstall=False) checks when the context carries its
+# uninstall flag, which an RPC caller can send: every deletion guard goes through
+# qi_window.tools.ondelete.deletion_guard, which only the uninstall itself skips
+ONDELETE_RE = re.compile(r"@api\.ondelete\(")
+
+
+def test_deletion_guards_hold_against_the_uninstall_flag():
+    offenders = _code_lines_matching(ONDELETE_RE)
+    assert not offenders, "use @deletion_guard (qi_window.tools.ondelete), not @api.ondelete:\n" + "\n".join(offenders)

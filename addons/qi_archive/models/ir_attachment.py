@@ -4,6 +4,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from odoo.addons.base.models.ir_attachment import SECURITY_FIELDS, condition_values
+from odoo.addons.qi_window.tools.ondelete import deletion_guard
 
 from .qi_archive_record import ARCHIVE_MODEL
 
@@ -234,7 +235,8 @@ class IrAttachment(models.Model):
                 )
         return super().write(vals)
 
-    def unlink(self):
+    @deletion_guard
+    def _unlink_except_archived(self):
         if not self._qi_archive_internal():
             archived = self._qi_archived()
             if archived:
@@ -245,7 +247,6 @@ class IrAttachment(models.Model):
                         ", ".join(f"#{id_}" for id_ in archived._ids[:5]),
                     )
                 )
-        return super().unlink()
 
     def copy(self, default=None):
         # R-9.b: a copy would outlive the grant, unlogged; the archive's rules

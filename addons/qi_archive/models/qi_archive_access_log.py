@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from odoo.addons.qi_window.tools.ondelete import deletion_guard
+
 _logger = logging.getLogger(__name__)
 
 LOG_ACTIONS = [
@@ -26,10 +28,10 @@ class QiArchiveAccessLog(models.Model):
     _rec_name = "record_id"
 
     date = fields.Datetime(required=True, readonly=True, index=True, default=fields.Datetime.now)
-    user_id = fields.Many2one("res.users", string="User", required=True, readonly=True, index=True, ondelete="restrict")
+    user_id = fields.Many2one("res.users", required=True, readonly=True, index=True, ondelete="restrict")
     partner_id = fields.Many2one(related="user_id.partner_id", string="Person")
-    record_id = fields.Many2one("qi.archive.record", string="Record", required=True, readonly=True, index=True, ondelete="cascade")
-    file_id = fields.Many2one("qi.archive.file", string="File", readonly=True, index=True, ondelete="set null")
+    record_id = fields.Many2one("qi.archive.record", required=True, readonly=True, index=True, ondelete="cascade")
+    file_id = fields.Many2one("qi.archive.file", readonly=True, index=True, ondelete="set null")
     file_name = fields.Char(readonly=True)
     request_id = fields.Many2one("qi.archive.access.request", string="Grant", readonly=True, index=True, ondelete="restrict")
     action = fields.Selection(LOG_ACTIONS, required=True, readonly=True, index=True)
@@ -46,10 +48,11 @@ class QiArchiveAccessLog(models.Model):
             raise AccessError(self.env._("The access log is written by the archive's access checks only."))
         return super().create(vals_list)
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super  # refuses on purpose
         raise AccessError(self.env._("The access log cannot be changed."))
 
-    def unlink(self):
+    @deletion_guard
+    def _unlink_except_audit_trail(self):
         raise AccessError(self.env._("The access log cannot be deleted."))
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):

@@ -1,13 +1,17 @@
-from datetime import datetime, time
-
-import pytz
+from datetime import time
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, plaintext2html
 
-from odoo.addons.qi_window.tools.china import china_today, china_tz, recipient_env
+from odoo.addons.qi_window.tools.china import (
+    china_datetime,
+    china_format,
+    china_today,
+    recipient_env,
+)
 from odoo.addons.qi_window.tools.flow import FLOW
+from odoo.addons.qi_window.tools.ondelete import deletion_guard
 
 REQUEST_STATES = [
     ("draft", "Draft"),
@@ -39,7 +43,7 @@ class QiArchiveAccessRequest(models.Model):
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     requester_id = fields.Many2one(
-        "res.users", string="Requester", required=True, readonly=True, index=True,
+        "res.users", required=True, readonly=True, index=True,
         default=lambda self: self.env.user, ondelete="restrict", tracking=True,
     )
     requester_is_portal = fields.Boolean(
@@ -185,11 +189,11 @@ class QiArchiveAccessRequest(models.Model):
                         raise AccessError(self.env._("Only the requester can change request %s.", request.name))
         return super().write(vals)
 
-    def unlink(self):
+    @deletion_guard
+    def _unlink_except_evidence(self):
         # a grant, even cancelled since, is the evidence of an authorisation (R-9.b)
         if self.filtered(lambda r: r.state not in ("draft", "cancelled") or r.approver_id) and not self.env.su:
             raise UserError(self.env._("Submitted and decided requests are kept as evidence; cancel it instead."))
-        return super().unlink()
 
     # ------------------------------------------------------------------
     # grants
@@ -272,9 +276,7 @@ class QiArchiveAccessRequest(models.Model):
     def _qi_default_expiry(self):
         """End of the last requested day, in the requester's time zone."""
         self.ensure_one()
-        tz = pytz.timezone(china_tz())  # the requested days are days in China
-        local = tz.localize(datetime.combine(self.date_to, time(23, 59, 59)))
-        return local.astimezone(pytz.UTC).replace(tzinfo=None)
+        return china_datetime(self.date_to, time(23, 59, 59))  # the requested days are days in China
 
     def _qi_approve(self, date_expiry=None, note=None):
         """R-9.b: the leader authorises, for a limited time."""
@@ -284,9 +286,7 @@ class QiArchiveAccessRequest(models.Model):
             expiry = fields.Datetime.to_datetime(date_expiry) if date_expiry else request._qi_default_expiry()
             if expiry <= now:
                 raise UserError(self.env._("The grant of %s must end in the future.", request.name))
-            tz = pytz.timezone(china_tz())
-            start_local = tz.localize(datetime.combine(request.date_from, time.min))
-            start = max(now, start_local.astimezone(pytz.UTC).replace(tzinfo=None))
+            start = max(now, china_datetime(request.date_from))
             if start >= expiry:
                 raise UserError(self.env._("The grant of %s would end before it starts.", request.name))
             # sudo: the decision fields are written by this flow only, after the check above
@@ -330,9 +330,7 @@ class QiArchiveAccessRequest(models.Model):
         return True
 
     def _qi_format(self, value):
-        # China's time, as the requested days are days in China
-        local = pytz.utc.localize(fields.Datetime.to_datetime(value)).astimezone(pytz.timezone(china_tz()))
-        return local.strftime("%Y-%m-%d %H:%M:%S")
+        return china_format(value)  # China's time, as the requested days are days in China
 
     def _qi_requester_env(self):
         """The requester reads his notices in his own language (Chinese when unknown)."""
@@ -435,20 +433,16 @@ class QiArchiveAccessRequest(models.Model):
     @api.model
     def _cron_expire_grants(self, batch_size=200):
         """Grants whose time is over become expired; the requester is told."""
-        from odoo.addons.qi_window.tools.cron import commit_progress
+        from odoo.addons.qi_window.tools.cron import batches
 
         requests = self.search(
             [("state", "=", "approved"), ("date_expiry", "<=", fields.Datetime.now())], order="date_expiry, id"
         )
-        commit_progress(self.env, remaining=len(requests))
-        for start in range(0, len(requests), batch_size):
-            batch = requests[start : start + batch_size]
+        for batch in batches(self.env, requests, batch_size):
             for request in batch:
                 # sudo: the state is set by this flow only
                 request.sudo().write({"state": "expired"})
                 request._qi_notify_requester(
                     request._qi_requester_env()._("Your access granted by %s has expired.", request.name)
                 )
-            if not commit_progress(self.env, len(batch)):
-                break
         return requests

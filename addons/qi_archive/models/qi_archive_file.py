@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from odoo.addons.qi_window.tools.ondelete import deletion_guard
+
 
 class QiArchiveFile(models.Model):
     """A frozen file of an archived record: what it was called, its size and
@@ -48,14 +50,14 @@ class QiArchiveFile(models.Model):
             )
         return super().write(vals)
 
-    def unlink(self):
+    @deletion_guard
+    def _unlink_except_archive_process(self):
         if not self.env["qi.archive.record"]._qi_internal():
             raise AccessError(
                 self.env._("Archived files cannot be deleted (%s).", ", ".join(self.mapped("name")))
             )
-        return super().unlink()
 
-    def copy(self, default=None):
+    def copy(self, default=None):  # pylint: disable=method-required-super  # refuses on purpose
         raise AccessError(self.env._("An archived file cannot be duplicated."))
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):

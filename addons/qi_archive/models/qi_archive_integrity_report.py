@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from odoo.addons.qi_window.tools.china import recipient_env
+from odoo.addons.qi_window.tools.ondelete import deletion_guard
 
 _logger = logging.getLogger(__name__)
 
@@ -43,15 +44,15 @@ class QiArchiveIntegrityReport(models.Model):
             raise AccessError(self.env._("An integrity report cannot be changed."))
         return super().write(vals)
 
-    def unlink(self):
+    @deletion_guard
+    def _unlink_except_archive_process(self):
         if not self.env["qi.archive.record"]._qi_internal():
             raise AccessError(self.env._("An integrity report cannot be deleted."))
-        return super().unlink()
 
     @api.model
     def _qi_run(self, records, trigger="manual", batch_size=200):
         """Check ``records`` (those the current user may read) and keep the result."""
-        from odoo.addons.qi_window.tools.cron import commit_progress
+        from odoo.addons.qi_window.tools.cron import batches
 
         if not self.env.su and not self.env.user.has_group("qi_window.group_qi_user"):
             raise AccessError(self.env._("Only window staff and leaders run the integrity check."))
@@ -64,16 +65,12 @@ class QiArchiveIntegrityReport(models.Model):
             "trigger": trigger,
             "user_id": self.env.uid,
         })
-        commit_progress(self.env, remaining=len(records))
         issues = []
         files = 0
-        for start in range(0, len(records), batch_size):
-            batch = records[start : start + batch_size]
+        for batch in batches(self.env, records, batch_size):
             issues += batch._qi_integrity_issues()
             # sudo: counting the checked files of records the caller may read
             files += sum(len(r.file_ids) for r in batch.sudo() if r.state == "archived")
-            if not commit_progress(self.env, len(batch)):
-                break
         report.write({
             "record_count": len(records),
             "file_count": files,
@@ -119,5 +116,5 @@ class QiArchiveIntegrityReport(models.Model):
     @api.model
     def _cron_check_integrity(self):
         """Weekly: check the whole archive."""
-        records = self.env["qi.archive.record"].search([], order="id")
+        records = self.env["qi.archive.record"].search([], order="id")  # pylint: disable=no-search-all  # checks the whole archive on purpose
         return self._qi_run(records, trigger="cron")

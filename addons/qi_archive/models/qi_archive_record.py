@@ -10,6 +10,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from odoo.addons.qi_window.tools.china import china_date, china_today
+from odoo.addons.qi_window.tools.ondelete import deletion_guard
 
 from .qi_archive_category import CONFIDENTIALITY, SOURCE_MODELS, SOURCE_TYPES
 
@@ -45,7 +46,7 @@ class QiArchiveRecord(models.Model):
     name = fields.Char(string="Archive Number", required=True, readonly=True, copy=False, index="trigram")
     title = fields.Char(required=True, readonly=True, index="trigram")
     source_type = fields.Selection(SOURCE_TYPES, required=True, readonly=True, index=True, default="document")
-    source_model = fields.Char(string="Source Model", readonly=True, index=True)
+    source_model = fields.Char(readonly=True, index=True)
     source_id = fields.Many2oneReference(string="Source ID", model_field="source_model", readonly=True)
     window_id = fields.Many2one("qi.window", required=True, readonly=True, index=True, ondelete="restrict")
     company_id = fields.Many2one(related="window_id.company_id", store=True, index=True)
@@ -54,7 +55,7 @@ class QiArchiveRecord(models.Model):
         help="The enterprise the record is about; it may request access through the portal.",
     )
     category_id = fields.Many2one(
-        "qi.archive.category", string="Category", required=True, readonly=True, index=True, ondelete="restrict"
+        "qi.archive.category", required=True, readonly=True, index=True, ondelete="restrict"
     )
     year = fields.Integer(required=True, readonly=True, index=True, aggregator=False)
     confidentiality = fields.Selection(CONFIDENTIALITY, required=True, readonly=True, index=True)
@@ -62,7 +63,7 @@ class QiArchiveRecord(models.Model):
     disposal_date = fields.Date(readonly=True, index=True, help="From this day the record may be disposed of.")
     note = fields.Text(readonly=True)
     archived_on = fields.Datetime(required=True, readonly=True, index=True)
-    archived_by_id = fields.Many2one("res.users", string="Archived By", required=True, readonly=True, ondelete="restrict")
+    archived_by_id = fields.Many2one("res.users", required=True, readonly=True, ondelete="restrict")
     state = fields.Selection(
         [("archived", "Archived"), ("disposed", "Disposed (tombstone)")],
         default="archived", required=True, readonly=True, index=True,
@@ -76,7 +77,7 @@ class QiArchiveRecord(models.Model):
     previous_hash = fields.Char(readonly=True)
     record_hash = fields.Char(string="Record Hash (SHA-256)", readonly=True)
     disposed_on = fields.Datetime(readonly=True)
-    disposed_by_id = fields.Many2one("res.users", string="Disposed By", readonly=True, ondelete="restrict")
+    disposed_by_id = fields.Many2one("res.users", readonly=True, ondelete="restrict")
     disposal_reason = fields.Text(readonly=True)
     request_ids = fields.Many2many(
         "qi.archive.access.request", "qi_archive_access_request_record_rel", "record_id", "request_id",
@@ -155,7 +156,8 @@ class QiArchiveRecord(models.Model):
             )
         return super().write(vals)
 
-    def unlink(self):
+    @deletion_guard
+    def _unlink_except_archive_process(self):
         if not self._qi_internal():
             raise AccessError(
                 self.env._(
@@ -164,9 +166,8 @@ class QiArchiveRecord(models.Model):
                     ", ".join(self.mapped("name")),
                 )
             )
-        return super().unlink()
 
-    def copy(self, default=None):
+    def copy(self, default=None):  # pylint: disable=method-required-super  # refuses on purpose
         raise UserError(self.env._("An archive record cannot be duplicated."))
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
@@ -523,22 +524,16 @@ class QiArchiveRecord(models.Model):
         """R-9.b: closed cases (after the configured number of days), done
         evaluations and verified improvements are archived, each once. A
         document that fails is logged and skipped, the rest go on."""
-        from odoo.addons.qi_window.tools.cron import commit_progress
+        from odoo.addons.qi_window.tools.cron import batches, isolated
 
-        todo = self._qi_auto_archive_candidates()
-        commit_progress(self.env, remaining=len(todo))
         archived = self.browse()
-        for start in range(0, len(todo), batch_size):
-            batch = todo[start : start + batch_size]
+        for batch in batches(self.env, self._qi_auto_archive_candidates(), batch_size):
             for model_name, res_id in batch:
-                source = self.env[model_name].browse(res_id)
-                try:
-                    with self.env.cr.savepoint():
-                        archived |= self._qi_archive_source(source)
-                except Exception:
-                    _logger.exception("QI auto-archiving failed for %s,%s", model_name, res_id)
-            if not commit_progress(self.env, len(batch)):
-                break
+                results, _errors = isolated(
+                    self.env[model_name].browse(res_id), self._qi_archive_source,
+                    _logger, "QI auto-archiving failed for %s",
+                )
+                archived = archived.concat(*results)
         return archived
 
     # ------------------------------------------------------------------
@@ -596,4 +591,4 @@ class QiArchiveRecord(models.Model):
     @api.model
     def action_check_all(self):
         """Menu entry: check every record now."""
-        return self.search([]).action_check_integrity()
+        return self.search([]).action_check_integrity()  # pylint: disable=no-search-all  # checks every record on purpose

@@ -1,52 +1,29 @@
 import base64
 from datetime import datetime
 
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import new_test_user
+
+from odoo.addons.qi_case.tests.common import QiCaseCommon
 
 
-class QiArchiveCommon(TransactionCase):
-    """Two windows with their leaders and staff, the coordination department,
-    an enterprise with a portal user, and a finished case to archive."""
+class QiArchiveCommon(QiCaseCommon):
+    """QiCaseCommon's people, windows, enterprise, items and provider, in
+    China's time zone; window B with a leader of its own, a second enterprise
+    and a portal user of the first: what finished cases to archive need."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.staff = new_test_user(cls.env, "arch_staff_a", groups="qi_window.group_qi_user", name="Archive Staff A",
-                                  email="arch.staff.a@window.example.cn", tz="Asia/Shanghai")
-        cls.staff_b = new_test_user(cls.env, "arch_staff_b", groups="qi_window.group_qi_user", name="Archive Staff B",
-                                    tz="Asia/Shanghai")
-        cls.leader = new_test_user(cls.env, "arch_leader_a", groups="qi_window.group_qi_manager", name="Leader A",
-                                   email="arch.leader.a@window.example.cn", tz="Asia/Shanghai")
-        cls.leader_b = new_test_user(cls.env, "arch_leader_b", groups="qi_window.group_qi_manager", name="Leader B",
-                                     tz="Asia/Shanghai")
-        cls.coordinator = new_test_user(cls.env, "arch_coordinator", groups="qi_window.group_qi_coordinator",
-                                        name="Coordinator", tz="Asia/Shanghai")
-        Window = cls.env["qi.window"]
-        cls.window = Window.create({
-            "name": "Archive Window A", "code": "ARC-A", "leader_id": cls.leader.id,
-            "staff_ids": [(0, 0, {"user_id": cls.staff.id})],
-        })
-        cls.window_b = Window.create({
-            "name": "Archive Window B", "code": "ARC-B", "leader_id": cls.leader_b.id,
-            "staff_ids": [(0, 0, {"user_id": cls.staff_b.id})],
-        })
-        Partner = cls.env["res.partner"]
-        cls.enterprise = Partner.create({"name": "Haigang Valve Co.", "is_company": True, "email": "q@valve.example.cn"})
-        cls.other_enterprise = Partner.create({"name": "Beidaihe Glass Co.", "is_company": True})
-        cls.portal = new_test_user(cls.env, "arch_portal_user", groups="base.group_portal", name="Valve Portal",
-                                   tz="Asia/Shanghai")
+        cls.leader_b = new_test_user(cls.env, "qi_leader_b", groups="qi_window.group_qi_manager", name="Leader B",
+                                     email="leader.b@window.example.cn")
+        cls.window_b.leader_id = cls.leader_b
+        # the name the archive's tests give QiWindowCommon's portal user, of the enterprise here
+        cls.portal = cls.portal_user
         cls.portal.partner_id.parent_id = cls.enterprise
-        cls.category = cls.env["qi.service.category"].create({"name": "Archive Metrology", "code": "ARC-M"})
-        cls.item = cls.env["qi.service.item"].create({
-            "name": "Archive calibration", "code": "ARC-1", "category_id": cls.category.id, "time_limit_days": 10,
-        })
-        from stdnum.cn import uscc
-
-        base17 = "91130300MA07AR001"
-        cls.provider = Partner.create({
-            "name": "Archive Metrology Institute", "is_company": True, "is_qi_provider": True,
-            "qi_uscc": base17 + uscc.calc_check_digit(base17), "email": "lab@arc.example.cn",
-        })
+        (cls.staff | cls.staff_b | cls.leader | cls.leader_b | cls.coordinator | cls.portal).tz = "Asia/Shanghai"
+        cls.other_enterprise = cls.env["res.partner"].create({"name": "Beidaihe Glass Co.", "is_company": True})
+        # the item of the archive's cases
+        cls.item = cls.item_15
 
     # ------------------------------------------------------------------
     # helpers

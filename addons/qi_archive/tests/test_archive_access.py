@@ -70,6 +70,20 @@ class TestArchiveAccess(QiArchiveCommon):
         self.assertIn("expired", last.body)
         self.assertIn(self.staff.partner_id, last.partner_ids)
 
+    def test_access_log_cannot_be_deleted(self):
+        """R-9.b: the log of who opened what stays, whoever asks."""
+        self._grant(self.record)
+        self._read_content(self.staff)
+        log = self.env["qi.archive.access.log"].search([("record_id", "=", self.record.id)])
+        self.assertEqual(len(log), 1)
+        for user in (self.staff, self.leader):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                log.with_user(user).unlink()
+        with self.assertRaises(AccessError):
+            # sudo: not even superuser code deletes a log line
+            log.sudo().unlink()
+        self.assertTrue(log.exists())
+
     def test_only_the_window_leader_decides(self):
         request = self._request(self.record, user=self.staff)
         self.assertEqual(request.window_id, self.window)

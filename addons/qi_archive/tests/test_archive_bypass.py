@@ -45,7 +45,7 @@ class TestArchiveBypass(QiArchiveCommon):
             "default_requester_id": self.leader.id, "default_decision_note": "forged",
         }
         for user in (self.staff, self.portal):
-            Request = self.env["qi.archive.access.request"].with_user(user).with_context(forged_context)
+            Request = self.env["qi.archive.access.request"].with_user(user).with_context(forged_context)  # pylint: disable=context-overridden  # the forged context alone, as an RPC caller sends it
             request = Request.create({"record_ids": [(6, 0, self.record.ids)], "reason": "forged grant"})
             stored = request.with_env(self.env)
             with self.subTest(user=user.login):
@@ -80,3 +80,10 @@ class TestArchiveBypass(QiArchiveCommon):
         draft.action_cancel()
         draft.unlink()
         self.assertFalse(draft.exists())
+
+    def test_a_grant_is_not_deleted_under_the_uninstall_context(self):
+        """R-9.b: an RPC caller may send Odoo's uninstall key in the context; the grant stays."""
+        request = self._grant(self.record)
+        with self.assertRaises(UserError):
+            request.with_user(self.staff).with_context(_force_unlink=True).unlink()
+        self.assertTrue(request.exists())

@@ -1,5 +1,6 @@
 import hashlib
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -102,3 +103,13 @@ class TestArchiveIntegrity(QiArchiveCommon):
         action = self.records.with_user(self.leader).action_check_integrity()
         report = self.env["qi.archive.integrity.report"].browse(action["res_id"])
         self.assertEqual((report.state, report.user_id), ("ok", self.leader))
+
+    def test_report_cannot_be_deleted(self):
+        """R-9.a: an integrity report stays, for the leader who ran it and for superuser code alike."""
+        report, _issues = self._check(user=self.leader)
+        with self.assertRaises(AccessError):
+            report.with_user(self.leader).unlink()
+        with self.assertRaises(AccessError):
+            # sudo: superuser code without the archive's own flag is refused too
+            report.sudo().unlink()
+        self.assertTrue(report.exists())

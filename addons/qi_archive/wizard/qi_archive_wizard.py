@@ -24,7 +24,7 @@ class QiArchiveWizard(models.TransientModel):
     attachment_ids = fields.Many2many(
         "ir.attachment", "qi_archive_wizard_attachment_rel", "wizard_id", "attachment_id", string="Files"
     )
-    category_id = fields.Many2one("qi.archive.category", string="Category")
+    category_id = fields.Many2one("qi.archive.category")
     confidentiality = fields.Selection(CONFIDENTIALITY)
     retention_years = fields.Integer(string="Retention (years)")
     note = fields.Text()

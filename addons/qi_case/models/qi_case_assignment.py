@@ -25,14 +25,14 @@ class QiCaseAssignment(models.Model):
         related="case_id.partner_id", string="Service Object", store=True, index=True
     )
     provider_id = fields.Many2one(
-        "res.partner", string="Provider", index=True, domain="[('is_qi_provider', '=', True)]", tracking=True
+        "res.partner", index=True, domain="[('is_qi_provider', '=', True)]", tracking=True
     )
-    expert_id = fields.Many2one("qi.expert", string="Expert", index=True, tracking=True)
+    expert_id = fields.Many2one("qi.expert", index=True, tracking=True)
     partner_id = fields.Many2one(
         "res.partner", compute="_compute_partner_id", store=True, index=True,
         string="Assignee Partner", help="The provider, or the expert's contact: who the portal opens it to.",
     )
-    item_id = fields.Many2one("qi.service.item", string="Item", index=True)
+    item_id = fields.Many2one("qi.service.item", index=True)
     date_due = fields.Date(string="Due")
     state = fields.Selection(ASSIGNMENT_STATES, default="proposed", required=True, index=True, tracking=True)
     decline_reason = fields.Text(tracking=True)

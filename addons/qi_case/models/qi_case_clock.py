@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.qi_window.tools.china import china_today
 from odoo.addons.qi_window.tools.flow import FLOW, in_flow
+from odoo.addons.qi_window.tools.ondelete import deletion_guard
 from odoo.addons.qi_window.tools.settings import int_param
 
 CLOCK_EVENTS = [
@@ -45,16 +46,15 @@ class QiCaseClockEvent(models.Model):
     legal_basis = fields.Char(compute="_compute_legal_basis")
 
     def _legal_bases(self):
-        _ = self.env._
         return {
-            "received": _("Administrative Licensing Law, Art. 32"),
-            "correction_sent": _("Administrative Licensing Law, Art. 32 (one-time notice)"),
-            "materials_complete": _("Administrative Licensing Law, Art. 32"),
-            "deemed_complete": _("Administrative Licensing Law, Art. 32 (accepted on receipt)"),
-            "paused": _("Administrative Licensing Law, Art. 45"),
-            "resumed": _("Administrative Licensing Law, Art. 45"),
-            "extended": _("Administrative Licensing Law, Art. 42"),
-            "completed": _("Administrative Licensing Law, Art. 42"),
+            "received": self.env._("Administrative Licensing Law, Art. 32"),
+            "correction_sent": self.env._("Administrative Licensing Law, Art. 32 (one-time notice)"),
+            "materials_complete": self.env._("Administrative Licensing Law, Art. 32"),
+            "deemed_complete": self.env._("Administrative Licensing Law, Art. 32 (accepted on receipt)"),
+            "paused": self.env._("Administrative Licensing Law, Art. 45"),
+            "resumed": self.env._("Administrative Licensing Law, Art. 45"),
+            "extended": self.env._("Administrative Licensing Law, Art. 42"),
+            "completed": self.env._("Administrative Licensing Law, Art. 42"),
         }
 
     @api.depends("kind")
@@ -70,13 +70,13 @@ class QiCaseClockEvent(models.Model):
             raise AccessError(self.env._("The clock log is written by the service flow only."))
         return super().create(vals_list)
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super  # refuses on purpose
         raise AccessError(self.env._("The clock log cannot be changed."))
 
-    def unlink(self):
+    @deletion_guard
+    def _unlink_except_flow(self):
         if not in_flow(self.env, "qi_case_clock"):
             raise AccessError(self.env._("The clock log cannot be changed."))
-        return super().unlink()
 
     def _portal_values(self):
         return [
@@ -168,10 +168,10 @@ class QiCasePause(models.Model):
             self._check_case_limits()
         return result
 
-    def unlink(self):
+    @deletion_guard
+    def _unlink_except_flow(self):
         if not in_flow(self.env, "qi_case_pause"):
             raise AccessError(self.env._("A pause stays in the case's clock log; end it with “Resume”."))
-        return super().unlink()
 
     def _reason_label(self):
         self.ensure_one()

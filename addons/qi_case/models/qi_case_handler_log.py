@@ -14,7 +14,7 @@ class QiCaseHandlerLog(models.Model):
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
     reason = fields.Text(readonly=True)
     changed_by_id = fields.Many2one(
-        "res.users", string="Changed By", required=True, default=lambda self: self.env.user, readonly=True
+        "res.users", required=True, default=lambda self: self.env.user, readonly=True
     )
     notified = fields.Boolean(
         string="Service Object Notified", readonly=True,

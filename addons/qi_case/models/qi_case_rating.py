@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -6,6 +7,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from odoo.addons.qi_window.tools.china import china_today, recipient_env
+from odoo.addons.qi_window.tools.flow import FLOW
 from odoo.addons.qi_window.tools.settings import int_param
 
 LEVELS = [
@@ -22,6 +24,13 @@ SATISFIED_LEVELS = ("3", "4", "5")
 # as 0 % or 100 %); ir.config_parameter qi_case.public_satisfaction_min_ratings
 MIN_PUBLIC_RATINGS = 3
 SUB_SCORES = ("score_efficiency", "score_competence", "score_attitude")
+
+
+def satisfaction_rate(satisfied, rated, digits=1):
+    """The satisfaction rate (好评率) in percent: satisfied ratings (``SATISFIED_LEVELS``)
+    of the valid ones (``_get_valid_domain``). The one definition the public page, the
+    evaluation indicator and the dashboard use; None without ratings."""
+    return round(100.0 * satisfied / rated, digits) if rated else None
 
 
 class QiCaseRating(models.Model):
@@ -60,6 +69,39 @@ class QiCaseRating(models.Model):
         default="none", required=True, readonly=True, tracking=True,
     )
     appeal_reason = fields.Text(readonly=True)
+
+    # ------------------------------------------------------------------
+    # asking for a rating
+    # ------------------------------------------------------------------
+    @api.model
+    def _request_for(self, cases, reminder=False):
+        """Ask the service object of each case for its 好差评, by mail and in the portal."""
+        for case in cases.filtered("partner_id"):
+            # in the service object's language; Chinese when it is unknown
+            env = recipient_env(self.env, case.partner_id)
+            body = (
+                env._("Reminder: how satisfied are you with case %(case)s? Rate it here: %(url)s",
+                      case=case.name, url=case.get_base_url() + case.access_url)
+                if reminder else
+                env._("Case %(case)s is completed. Please rate our service (非常满意 … 非常不满意): %(url)s",
+                      case=case.name, url=case.get_base_url() + case.access_url)
+            )
+            case.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_comment",
+                              partner_ids=case.partner_id.ids)
+            case.with_context(qi_case_internal=FLOW).write(
+                {"rating_requested_date": china_today(case.window_id)} if not reminder else {"rating_reminded": True}
+            )
+
+    @api.model
+    def _remind_unrated(self, today):
+        """One reminder, 3 days after the request, to cases still unrated."""
+        due = today - timedelta(days=3)
+        cases = self.env["qi.case"].search([
+            ("stage_code", "in", ("completed", "closed")), ("rating_requested_date", "<=", due),
+            ("rating_reminded", "=", False), ("qi_rating_ids", "=", False),
+        ])
+        self._request_for(cases, reminder=True)
+        return cases
 
     @api.depends("level")
     def _compute_level_value(self):
@@ -199,7 +241,8 @@ class QiCaseRating(models.Model):
                 totals[record.id][1] += count
         minimum = self._get_public_min_ratings()
         return {
-            record_id: {"rate": round(100.0 * satisfied / total) if total >= minimum else None, "count": total}
+            record_id: {"rate": int(satisfaction_rate(satisfied, total, 0)) if total >= minimum else None,
+                        "count": total}
             for record_id, (satisfied, total) in totals.items()
         }
 

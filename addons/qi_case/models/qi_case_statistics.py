@@ -2,11 +2,13 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from odoo.addons.qi_window.tools.china import CHINA_TZ
+
 from .qi_case import CHANNELS
 
 # The windows work on Beijing time (the standard and its working-day calendar
 # are the PRC's): a case belongs to the month it was received in there.
-STATISTICS_TZ = "Asia/Shanghai"
+STATISTICS_TZ = CHINA_TZ
 
 
 class QiCaseStatistics(models.Model):

@@ -8,10 +8,11 @@ from markupsafe import Markup, escape
 from odoo import api, models
 from odoo.tools import format_date
 
+from odoo.addons.qi_window.tools.cron import batches, isolated
 from odoo.addons.qi_window.tools.flow import FLOW
 from odoo.addons.qi_window.tools.messages import insert_log_messages
 
-from .qi_case import DIGEST_MAX_LINES
+from .qi_case_supervision import DIGEST_MAX_LINES
 
 _logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ class QiWorkday(models.AbstractModel):
 
 
 class QiCase(models.Model):
-    _inherit = "qi.case"
+    _inherit = "qi.case"  # pylint: disable=consider-merging-classes-inherited  # one file per concern (docs/architecture.md)
 
     @api.model
     def _recompute_provisional(self, years, batch_size=2000):
@@ -51,33 +52,27 @@ class QiCase(models.Model):
         fields_ = [Case._fields[name] for name in _CALENDAR_FIELDS]
         first_day = datetime.date(min(years), 1, 1)
         moved_total, digests, notices = 0, defaultdict(list), defaultdict(list)
-        for start in range(0, len(case_ids), batch_size):
-            batch = Case.browse(case_ids[start : start + batch_size])
+
+        def recompute(cases):
+            try:
+                cases._recompute_calendar_fields(fields_, first_day)
+            except Exception:
+                for field in fields_:  # nothing of a failed try is left to compute
+                    self.env.remove_to_compute(field, cases)
+                raise
+
+        # the digests and notices are sent at the end: no progress commit in between
+        for ids in batches(self.env, case_ids, batch_size, progress=False, invalidate=True):
+            batch = Case.browse(ids)
             batch.fetch(["date_deadline", "date_accept_due", "stage_code"])
             before = {case.id: (case.date_deadline, case.date_accept_due) for case in batch}
-            try:
-                with self.env.cr.savepoint():
-                    batch._recompute_calendar_fields(fields_, first_day)
-                done = batch
-            except Exception:
-                done = Case.browse()
-                for field in fields_:
-                    self.env.remove_to_compute(field, batch)
-                for case in batch:
-                    try:
-                        with self.env.cr.savepoint():
-                            case._recompute_calendar_fields(fields_, first_day)
-                        done |= case
-                    except Exception as error:  # one broken case must not stop the others
-                        for field in fields_:
-                            self.env.remove_to_compute(field, case)
-                        _logger.exception("QI provisional recompute failed for case %s", case.name)
-                        case.message_post(
-                            body=self.env._(
-                                "The deadline could not be recomputed with the official calendar: %s", error
-                            ),
-                            subtype_xmlid="mail.mt_note",
-                        )
+            _results, errors = isolated(batch, recompute, _logger, "QI provisional recompute failed for case %s")
+            for case, error in errors.items():
+                case.message_post(
+                    body=self.env._("The deadline could not be recomputed with the official calendar: %s", error),
+                    subtype_xmlid="mail.mt_note",
+                )
+            done = batch - Case.concat(*errors)
             moved = done.filtered(
                 lambda c, before=before: before[c.id][0] != c.date_deadline
                 or (c.stage_code == "new" and before[c.id][1] != c.date_accept_due)
@@ -87,8 +82,6 @@ class QiCase(models.Model):
                 if case.user_id:
                     digests[(case.window_id.id, case.user_id.id)].append((case.id, before[case.id][0]))
             moved_total += len(moved)
-            # the record cache would otherwise grow with every batch of a 100k-case run
-            self.env.invalidate_all()
         Case._send_moved_digests(digests, years)
         Case._send_enterprise_notices(notices, years)
         _logger.info("Provisional recompute for %s: %s case(s), %s moved", years, len(case_ids), moved_total)

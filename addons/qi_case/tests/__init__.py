@@ -18,3 +18,4 @@ from . import test_case_provisional
 from . import test_case_clock
 from . import test_case_ladder
 from . import test_demo_use
+from . import test_case_matching

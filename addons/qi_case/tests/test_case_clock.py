@@ -148,6 +148,20 @@ class TestLegalClock(ClockCommon):
             Pause.create({"case_id": case.id, "reason_kind": "hearing", "reason": "听证",
                           "date_start": "2026-12-09", "date_end": "2026-12-10"})
 
+    def test_a_pause_stays_in_the_clock_log(self):
+        """P-TL-4: neither the staff who paused the clock nor the leader delete a pause."""
+        case = self._case(user_id=self.staff_a.id, date_received=datetime(2026, 11, 16, 2, 0))
+        self._as(case, self.staff_a).action_accept()
+        with freeze_time("2026-11-27 02:00:00"):
+            pause = self._as(self.env["qi.case.pause"], self.staff_a).create({
+                "case_id": case.id, "reason_kind": "testing", "reason": "型式试验",
+                "date_start": "2026-11-27", "date_end": "2026-12-02",
+            })
+        for user in (self.staff_a, self.leader):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self._as(pause, user).unlink()
+        self.assertEqual((case.pause_ids, case.paused_days), (pause, 3))
+
     def test_extension_asked_after_expiry_is_refused(self):
         """P-TL-3: asked before expiry only, capped at 10 working days, approved
         by the leader, its reason told to the enterprise, logged."""

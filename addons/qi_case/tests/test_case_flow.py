@@ -122,7 +122,7 @@ class TestCaseFlow(QiCaseCommon):
             with self.subTest(field=name), self.assertRaises(AccessError):
                 self._case(**{name: value})
         # Odoo applies context defaults inside create, after every override
-        case = self.env["qi.case"].with_user(self.staff_a).with_context(
+        case = self.env["qi.case"].with_user(self.staff_a).with_context(  # pylint: disable=context-overridden  # the forged context alone, as an RPC caller sends it
             {f"default_{name}": value for name, value in forged.items()}
         ).create({
             "subject": "Forged defaults", "partner_id": self.enterprise.id, "window_id": self.window_a.id,

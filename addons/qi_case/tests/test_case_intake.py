@@ -3,6 +3,8 @@ import base64
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.qi_catalogue.tools.validation import make_uscc
+
 from .common import QiCaseCommon
 
 RAW = """Return-Path: <{sender}>
@@ -79,9 +81,7 @@ class TestCaseIntake(QiCaseCommon):
         return wizard, wizard.action_import()
 
     def test_inspection_csv_creates_cases(self):
-        good = "91130300MA0A1B2C3D"
-        from stdnum.cn import uscc
-        good = good[:17] + uscc.calc_check_digit(good[:17])
+        good = make_uscc("91130300MA0A1B2C3")
         content = (
             "uscc,company,origin_ref,items,subject,description\n"
             f"{good},Harbour Valves Ltd,CJ-2026-017,T-1;T-2,Valve sampling failed,Pressure test failed\n"

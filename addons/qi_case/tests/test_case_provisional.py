@@ -13,10 +13,10 @@ QUIET = ("odoo.http", "odoo.addons.qi_case.models.qi_case", "odoo.addons.mail.mo
 
 # TEST DATA, NOT OFFICIAL: the State Council has not published its 2027 holiday notice.
 # In it Saturday 2027-01-09 becomes a make-up working day, to move a provisional deadline.
-TEST_NOTICE_2027 = [
+TEST_NOTICE_2027 = (
     ("Test New Year", "holiday", "2027-01-01", "2027-01-03"),
     ("Test make-up day", "workday", "2027-01-09", "2027-01-09"),
-]
+)
 
 
 @tagged("post_install", "-at_install")
@@ -27,8 +27,7 @@ class TestCaseProvisional(HttpCase, QiCaseCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(["qi_window", "qi_case"], ["zh_CN"])
+        cls._load_chinese(["qi_window", "qi_case"])
         cls.staff_a.write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
         cls.leader.write({"tz": "Asia/Shanghai"})
         cls.enterprise.lang = "en_US"

@@ -3,7 +3,7 @@ from unittest.mock import patch
 
 from odoo.tests import freeze_time, tagged
 
-from odoo.addons.qi_case.models.qi_case import QiCase
+from odoo.addons.qi_case.models.qi_case_supervision import QiCaseSupervision
 from odoo.addons.qi_window.tools.flow import FLOW
 
 from .common import QiCaseCommon
@@ -58,15 +58,15 @@ class TestCaseSupervision(QiCaseCommon):
         second = self._case(user_id=self.staff_a.id, subject="Works")
         with freeze_time("2026-09-26 09:00:00"):
             (first | second).action_accept()
-        original = QiCase._supervise
+        original = QiCaseSupervision._supervise
 
-        def flaky(case, today, warn_limit):
-            if "Breaks" in case.mapped("subject"):
+        def flaky(supervision, cases, today, warn_limit):
+            if "Breaks" in cases.mapped("subject"):
                 raise ValueError("simulated failure")
-            return original(case, today, warn_limit)
+            return original(supervision, cases, today, warn_limit)
 
-        with freeze_time("2026-10-23 09:00:00"), patch.object(QiCase, "_supervise", flaky), \
-                self.assertLogs("odoo.addons.qi_case.models.qi_case", level="ERROR"):
+        with freeze_time("2026-10-23 09:00:00"), patch.object(QiCaseSupervision, "_supervise", flaky), \
+                self.assertLogs("odoo.addons.qi_case.models.qi_case_supervision", level="ERROR"):
             failed = self.env["qi.case"]._cron_supervise()
         self.assertIn(first, failed)
         self.assertNotIn(second, failed)
@@ -153,7 +153,7 @@ class TestCaseSupervision(QiCaseCommon):
             cases.action_accept()
         Message = self.env["mail.message"]
         before = Message.search([("partner_ids", "in", self.leader.partner_id.ids)])
-        with freeze_time("2026-10-23 09:00:00"), patch("odoo.addons.qi_case.models.qi_case.DIGEST_MAX_LINES", 2):
+        with freeze_time("2026-10-23 09:00:00"), patch("odoo.addons.qi_case.models.qi_case_supervision.DIGEST_MAX_LINES", 2):
             self.env["qi.case"]._cron_supervise()
         received = Message.search([("partner_ids", "in", self.leader.partner_id.ids)]) - before
         self.assertEqual(len(received), 1)

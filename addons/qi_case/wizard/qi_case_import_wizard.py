@@ -2,11 +2,11 @@ import base64
 import csv
 import io
 
-from stdnum.cn import uscc
-
 from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
+
+from odoo.addons.qi_catalogue.tools.validation import is_valid_uscc
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 COLUMNS = ("uscc", "company", "origin_ref", "items", "subject", "description")
@@ -56,7 +56,7 @@ class QiCaseImportWizard(models.TransientModel):
         for line, row in enumerate(rows, start=2):
             code = (row.get("uscc") or "").strip().upper()
             company = (row.get("company") or "").strip()
-            if not uscc.is_valid(code):
+            if not is_valid_uscc(code):
                 errors.append(self.env._("Line %(line)s: “%(code)s” is not a valid Unified Social Credit Code.", line=line, code=code))
                 continue
             item_codes = [c.strip() for c in (row.get("items") or "").split(";") if c.strip()]

@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, models
 from odoo.tools import SQL, format_date
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.qi_window.tools.china import china_today
 
@@ -22,6 +23,42 @@ POINTS_PUBLIC_WELFARE = 5.0
 POINTS_BUSY = -10.0
 POINTS_SHOWS = 30.0
 POINTS_HOSTS_VISITS = 15.0
+
+_lt = LazyTranslate(__name__)
+
+# What each reason says: key → (template, the method giving the values that
+# fill it, None for a fixed text). Translated in the reader's language when
+# the text is built.
+REASON_TEXTS = {
+    "offers": (_lt("Offers %(items)s"), "_reason_offered"),
+    "qualified": (_lt("Valid qualification: %s"), "_reason_covered"),
+    "expired": (_lt("Not counted: %(qualifications)s expired on %(date)s"), "_reason_lapsed"),
+    "only_expired": (
+        _lt("Only an expired qualification covers the requested items: %(qualifications)s (expired on %(date)s)"),
+        "_reason_lapsed",
+    ),
+    "stationed": (_lt("Stationed at %(window)s since %(date)s"), "_reason_stationed"),
+    "region": (_lt("Serves the region %s"), "_reason_regions"),
+    "expert_region": (_lt("Based in the region %s"), "_reason_regions"),
+    "located": (_lt("Located in the region %s"), "_reason_regions"),
+    "industry": (_lt("Serves the industry %s"), "_reason_industry"),
+    "same_industry": (_lt("Same industry: %s"), "_reason_industry"),
+    "full": (_lt("At full capacity: %(load)s of %(capacity)s assignments open"), "_reason_load_capacity"),
+    "load_capacity": (_lt("Current load: %(load)s of %(capacity)s assignments open"), "_reason_load_capacity"),
+    "load": (_lt("Current load: %s open assignments"), "_reason_load"),
+    "idle": (_lt("No open assignments"), None),
+    "rating": (_lt("Rated %(average)s/5 by %(count)s service objects"), "_reason_rating"),
+    "expert_items": (_lt("Expert in %s"), "_reason_items"),
+    "expert_fields": (_lt("Works in the field of %s"), "_reason_categories"),
+    "public_welfare": (_lt("Public-welfare expert, serves free of charge"), None),
+    "busy": (_lt("Currently busy"), None),
+    "shows": (_lt("Can show %s"), "_reason_items"),
+    "hosts_visits": (_lt("Hosts learning visits"), None),
+    "self": (_lt("It is the service object itself"), None),
+    "employer": (_lt("Works for the service object (employer)"), None),
+    "conflict": (_lt("Declared a conflict of interest with the service object"), None),
+    "capacity": (_lt("At capacity: %(load)s of %(capacity)s assignments"), "_reason_load_capacity"),
+}
 
 
 class QiCatalogueMatcher(models.AbstractModel):
@@ -392,6 +429,8 @@ class QiCatalogueMatcher(models.AbstractModel):
             return ("full", POINTS_FULL, {"load": load, "capacity": capacity})
         if capacity:
             return ("load_capacity", POINTS_LOAD * (1 - load / capacity), {"load": load, "capacity": capacity})
+        if not load:
+            return ("idle", POINTS_LOAD, {"load": 0})
         return ("load", POINTS_LOAD / (1 + load), {"load": load})
 
     @api.model
@@ -459,114 +498,89 @@ class QiCatalogueMatcher(models.AbstractModel):
 
     @api.model
     def _reason_text(self, demand, key, params):
+        """The text of one reason: its template of REASON_TEXTS filled with the
+        values its method reads from the demand and the reason's parameters."""
+        if key not in REASON_TEXTS:
+            return key
+        template, values = REASON_TEXTS[key]
+        text = self.env._(template)
+        return text % getattr(self, values)(demand, params) if values else text
+
+    # The values of the templates: a dict for named placeholders, one value for "%s"
+    @api.model
+    def _reason_items(self, demand, params):
+        return self._format_items(demand, params["items"])
+
+    @api.model
+    def _reason_offered(self, demand, params):
+        return {"items": self._reason_items(demand, params)}
+
+    @api.model
+    def _reason_covered(self, demand, params):
+        return "; ".join(
+            self._format_cover(demand, qualification, params["expiring_days"])
+            for qualification in params["qualifications"]
+        )
+
+    @api.model
+    def _reason_lapsed(self, demand, params):
+        qualifications = params["qualifications"]
+        return {
+            "qualifications": self._format_qualifications(qualifications),
+            "date": ", ".join(format_date(self.env, q["date_to"]) for q in qualifications),
+        }
+
+    @api.model
+    def _reason_stationed(self, demand, params):
+        return {"window": demand["window"].name, "date": format_date(self.env, params["date"])}
+
+    @api.model
+    def _reason_regions(self, demand, params):
+        return self._format_regions(params["regions"])
+
+    @api.model
+    def _reason_industry(self, demand, params):
+        return demand["industry"].name
+
+    @api.model
+    def _reason_load(self, demand, params):
+        return params["load"]
+
+    @api.model
+    def _reason_load_capacity(self, demand, params):
+        return {"load": params["load"], "capacity": params["capacity"]}
+
+    @api.model
+    def _reason_rating(self, demand, params):
+        return {"average": f"{params['average']:.1f}", "count": params["count"]}
+
+    @api.model
+    def _reason_categories(self, demand, params):
+        categories = self.env["qi.service.category"].browse(sorted(params["categories"]))
+        return ", ".join(categories.mapped("name"))
+
+    @api.model
+    def _format_cover(self, demand, qualification, expiring_days):
+        """What one valid qualification covers, and until when."""
         env = self.env
-        if key == "offers":
-            return env._("Offers %(items)s", items=self._format_items(demand, params["items"]))
-        if key == "qualified":
-            parts = []
-            for qualification in params["qualifications"]:
-                label = self._format_qualification(qualification)
-                items = self._format_items(demand, qualification["covered"])
-                date_to = qualification["date_to"]
-                if not date_to:
-                    parts.append(
-                        env._("%(qualification)s covers %(items)s (no expiry date)", qualification=label, items=items)
-                    )
-                elif (date_to - demand["today"]).days <= params["expiring_days"]:
-                    parts.append(
-                        env._(
-                            "%(qualification)s covers %(items)s, valid until %(date)s (expiring soon)",
-                            qualification=label,
-                            items=items,
-                            date=format_date(env, date_to),
-                        )
-                    )
-                else:
-                    parts.append(
-                        env._(
-                            "%(qualification)s covers %(items)s, valid until %(date)s",
-                            qualification=label,
-                            items=items,
-                            date=format_date(env, date_to),
-                        )
-                    )
-            return env._("Valid qualification: %s", "; ".join(parts))
-        if key == "expired":
+        label = self._format_qualification(qualification)
+        items = self._format_items(demand, qualification["covered"])
+        date_to = qualification["date_to"]
+        if not date_to:
+            return env._("%(qualification)s covers %(items)s (no expiry date)", qualification=label, items=items)
+        if (date_to - demand["today"]).days <= expiring_days:
             return env._(
-                "Not counted: %(qualifications)s expired on %(date)s",
-                qualifications=self._format_qualifications(params["qualifications"]),
-                date=", ".join(format_date(env, q["date_to"]) for q in params["qualifications"]),
+                "%(qualification)s covers %(items)s, valid until %(date)s (expiring soon)",
+                qualification=label,
+                items=items,
+                date=format_date(env, date_to),
             )
-        if key == "only_expired":
-            return env._(
-                "Only an expired qualification covers the requested items: %(qualifications)s (expired on %(date)s)",
-                qualifications=self._format_qualifications(params["qualifications"]),
-                date=", ".join(format_date(env, q["date_to"]) for q in params["qualifications"]),
-            )
-        if key == "stationed":
-            return env._(
-                "Stationed at %(window)s since %(date)s",
-                window=demand["window"].name,
-                date=format_date(env, params["date"]),
-            )
-        if key == "region":
-            return env._("Serves the region %s", self._format_regions(params["regions"]))
-        if key == "expert_region":
-            return env._("Based in the region %s", self._format_regions(params["regions"]))
-        if key == "located":
-            return env._("Located in the region %s", self._format_regions(params["regions"]))
-        if key == "industry":
-            return env._("Serves the industry %s", demand["industry"].name)
-        if key == "same_industry":
-            return env._("Same industry: %s", demand["industry"].name)
-        if key == "full":
-            return env._(
-                "At full capacity: %(load)s of %(capacity)s assignments open",
-                load=params["load"],
-                capacity=params["capacity"],
-            )
-        if key == "load_capacity":
-            return env._(
-                "Current load: %(load)s of %(capacity)s assignments open",
-                load=params["load"],
-                capacity=params["capacity"],
-            )
-        if key == "load":
-            if not params["load"]:
-                return env._("No open assignments")
-            return env._("Current load: %s open assignments", params["load"])
-        if key == "rating":
-            return env._(
-                "Rated %(average)s/5 by %(count)s service objects",
-                average=f"{params['average']:.1f}",
-                count=params["count"],
-            )
-        if key == "expert_items":
-            return env._("Expert in %s", self._format_items(demand, params["items"]))
-        if key == "expert_fields":
-            categories = self.env["qi.service.category"].browse(sorted(params["categories"]))
-            return env._("Works in the field of %s", ", ".join(categories.mapped("name")))
-        if key == "public_welfare":
-            return env._("Public-welfare expert, serves free of charge")
-        if key == "busy":
-            return env._("Currently busy")
-        if key == "shows":
-            return env._("Can show %s", self._format_items(demand, params["items"]))
-        if key == "hosts_visits":
-            return env._("Hosts learning visits")
-        if key == "self":
-            return env._("It is the service object itself")
-        if key == "employer":
-            return env._("Works for the service object (employer)")
-        if key == "conflict":
-            return env._("Declared a conflict of interest with the service object")
-        if key == "capacity":
-            return env._(
-                "At capacity: %(load)s of %(capacity)s assignments",
-                load=params["load"],
-                capacity=params["capacity"],
-            )
-        return key
+        return env._(
+            "%(qualification)s covers %(items)s, valid until %(date)s",
+            qualification=label,
+            items=items,
+            date=format_date(env, date_to),
+        )
 
     @api.model
     def _format_regions(self, region_ids):

@@ -33,7 +33,6 @@ class QiExpert(models.Model):
     title = fields.Char(string="Professional Title", tracking=True, help="E.g. 正高级工程师, 研究员.")
     employer_id = fields.Many2one(
         "res.partner",
-        string="Employer",
         compute="_compute_employer_id",
         store=True,
         readonly=False,
@@ -49,7 +48,7 @@ class QiExpert(models.Model):
     industry_ids = fields.Many2many(
         "res.partner.industry", "qi_expert_industry_rel", "expert_id", "industry_id", string="Industries"
     )
-    region_id = fields.Many2one("qi.region", string="Region", index=True)
+    region_id = fields.Many2one("qi.region", index=True)
     is_public_welfare = fields.Boolean(
         string="Public-welfare Member",
         help="R-5.3.3: member of the expert database built through government public-welfare means; "

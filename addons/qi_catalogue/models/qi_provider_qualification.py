@@ -6,7 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 from odoo.addons.qi_window.tools.china import china_today, recipient_env
-from odoo.addons.qi_window.tools.cron import commit_progress
+from odoo.addons.qi_window.tools.cron import batches
 from odoo.addons.qi_window.tools.settings import int_param
 
 _logger = logging.getLogger(__name__)
@@ -47,7 +47,6 @@ class QiProviderQualification(models.Model):
 
     provider_id = fields.Many2one(
         "res.partner",
-        string="Provider",
         required=True,
         index=True,
         ondelete="cascade",
@@ -219,13 +218,9 @@ class QiProviderQualification(models.Model):
             ]
             if crossed:
                 todo.append((qualification, crossed))
-        commit_progress(self.env, remaining=len(todo))
-        for start in range(0, len(todo), batch_size):
-            batch = todo[start : start + batch_size]
+        for batch in batches(self.env, todo, batch_size):
             for qualification, crossed in batch:
                 qualification._warn_expiry(crossed, today)
-            if not commit_progress(self.env, len(batch)):
-                break
 
     def _warn_expiry(self, thresholds, today):
         self.ensure_one()

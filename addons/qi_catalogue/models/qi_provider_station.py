@@ -15,7 +15,6 @@ class QiProviderStation(models.Model):
 
     provider_id = fields.Many2one(
         "res.partner",
-        string="Provider",
         required=True,
         index=True,
         ondelete="cascade",

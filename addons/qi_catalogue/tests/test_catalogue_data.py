@@ -37,8 +37,7 @@ class TestCatalogueData(QiCatalogueCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(["qi_catalogue"], ["zh_CN"])
+        cls._load_chinese(["qi_catalogue"])
 
     def _item(self, code):
         return self.env.ref("qi_catalogue.qi_service_item_" + code.replace(".", "_"))

@@ -1,8 +1,11 @@
 import re
+from datetime import date
 from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import tagged, users, warmup
+
+from odoo.addons.qi_catalogue.models.qi_catalogue_matcher import POINTS_LOAD, REASON_TEXTS
 
 from .common import QiCatalogueCommon, create_provider
 
@@ -234,6 +237,70 @@ class TestMatching(QiCatalogueCommon):
                 self.assertNotRegex(text, r"%\(|%s|^[a-z_]+$", "no placeholder or internal key left")
                 self.assertRegex(text, CJK)
 
+    def test_every_reason_text(self):
+        """Each key of the reason table gives its text, filled from the demand
+        and the reason's parameters (the texts zh_CN.po translates)."""
+        Matcher = self.env["qi.catalogue.matcher"].with_user(self.staff).with_context(lang="en_US")
+        demand = Matcher._prepare_demand(self.item_calibration, self.enterprise, self.window, None, None)
+        demand["today"] = date(2030, 1, 1)
+        item = self.item_calibration.id
+        cnas = {"qualification_type": "cnas_lab", "covered": {item}}
+        covering = [
+            {**cnas, "number": "CNAS L1", "date_to": False},
+            {**cnas, "number": "CNAS L2", "date_to": date(2030, 1, 11)},
+            {**cnas, "number": "CNAS L3", "date_to": date(2099, 1, 2)},
+        ]
+        lapsed = [{**cnas, "number": "CNAS L4", "date_to": date(2020, 12, 31)}]
+        city = {"regions": {self.region_city.id}}
+        cases = {
+            "offers": ({"items": {item}}, "Offers T-9.1.1 Test calibration"),
+            "qualified": (
+                {"qualifications": covering, "expiring_days": 30},
+                "Valid qualification: CNAS Laboratory Accreditation CNAS L1 covers T-9.1.1 Test calibration "
+                "(no expiry date); CNAS Laboratory Accreditation CNAS L2 covers T-9.1.1 Test calibration, "
+                "valid until 01/11/2030 (expiring soon); CNAS Laboratory Accreditation CNAS L3 covers "
+                "T-9.1.1 Test calibration, valid until 01/02/2099",
+            ),
+            "expired": (
+                {"qualifications": lapsed},
+                "Not counted: CNAS Laboratory Accreditation CNAS L4 expired on 12/31/2020",
+            ),
+            "only_expired": (
+                {"qualifications": lapsed},
+                "Only an expired qualification covers the requested items: "
+                "CNAS Laboratory Accreditation CNAS L4 (expired on 12/31/2020)",
+            ),
+            "stationed": ({"date": date(2020, 1, 1)}, "Stationed at Catalogue Window since 01/01/2020"),
+            "region": (city, "Serves the region Test City"),
+            "expert_region": (city, "Based in the region Test City"),
+            "located": (city, "Located in the region Test City"),
+            "industry": ({}, "Serves the industry Manufacturing"),
+            "same_industry": ({}, "Same industry: Manufacturing"),
+            "full": ({"load": 5, "capacity": 5}, "At full capacity: 5 of 5 assignments open"),
+            "load_capacity": ({"load": 1, "capacity": 3}, "Current load: 1 of 3 assignments open"),
+            "load": ({"load": 2}, "Current load: 2 open assignments"),
+            "idle": ({"load": 0}, "No open assignments"),
+            "rating": ({"average": 4.56, "count": 12}, "Rated 4.6/5 by 12 service objects"),
+            "expert_items": ({"items": {item}}, "Expert in T-9.1.1 Test calibration"),
+            "expert_fields": ({"categories": {self.category.id}}, "Works in the field of Test Metrology"),
+            "public_welfare": ({}, "Public-welfare expert, serves free of charge"),
+            "busy": ({}, "Currently busy"),
+            "shows": ({"items": {item}}, "Can show T-9.1.1 Test calibration"),
+            "hosts_visits": ({}, "Hosts learning visits"),
+            "self": ({}, "It is the service object itself"),
+            "employer": ({}, "Works for the service object (employer)"),
+            "conflict": ({}, "Declared a conflict of interest with the service object"),
+            "capacity": ({"load": 2, "capacity": 2}, "At capacity: 2 of 2 assignments"),
+        }
+        self.assertEqual(set(cases), set(REASON_TEXTS), "every key of the table is checked")
+        for key, (params, text) in cases.items():
+            with self.subTest(key=key):
+                self.assertEqual(Matcher._reason_text(demand, key, params), text)
+        self.assertEqual(Matcher._reason_text(demand, "unknown", {}), "unknown", "an unknown key shows as is")
+        # no open assignment and no capacity: the full load points, as "idle"
+        self.assertEqual(Matcher._load_reason(0, 0), ("idle", POINTS_LOAD, {"load": 0}))
+        self.assertEqual(Matcher._load_reason(1, 0), ("load", POINTS_LOAD / 2, {"load": 1}))
+
     def test_limit_and_wizard(self):
         self.assertEqual(len(self._match(limit=2)["providers"]), 2)
         wizard = self.env["qi.catalogue.match.wizard"].with_user(self.staff).create(
@@ -302,15 +369,15 @@ class TestMatchingQueries(QiCatalogueCommon):
             self.item_calibration | self.item_ledger, partner=self.enterprise, window=self.window, limit=10
         )
 
-    @users("qi_cat_staff")
+    @users("qi_staff_a")  # QiWindowCommon's staff_a, the catalogue's staff
     @warmup
     def test_query_count_does_not_grow_with_providers(self):
         expected = QUERIES + _hook_queries(self.env)
-        with self.assertQueryCount(qi_cat_staff=expected):
+        with self.assertQueryCount(qi_staff_a=expected):
             small = self._match()
         self.assertEqual(len(small["providers"]), 3)
         type(self)._add_resources(40)
-        with self.assertQueryCount(qi_cat_staff=expected):
+        with self.assertQueryCount(qi_staff_a=expected):
             large = self._match()
         self.assertEqual(len(large["providers"]), 10)
         self.assertEqual(len(large["experts"]), 10)

@@ -1,4 +1,5 @@
-"""USCC check shared by the qi_* addons that identify organisations (GB 32100-2015)."""
+"""USCC helpers shared by the qi_* addons that identify organisations (GB 32100-2015):
+the check that models run, and valid codes for demo data, benchmarks and tests."""
 
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.cn import uscc
@@ -11,6 +12,35 @@ def normalize_uscc(value):
     if not value:
         return False
     return uscc.compact(value) or False
+
+
+def is_valid_uscc(value):
+    """Whether ``value`` is a valid USCC (spaces and dashes aside), without saying why not."""
+    return bool(value) and uscc.is_valid(value)
+
+
+def make_uscc(seed, prefix="91130302MA0"):
+    """A valid USCC, for demo data, benchmarks and tests.
+
+    ``seed`` is either the code's first 17 characters, to which the check
+    character (the 18th) is added, or a number: then the 17 characters are
+    ``prefix`` (registration authority, organisation kind, division code and
+    the start of the organisation code), the number padded with zeros, and
+    "T". Different numbers give different codes.
+    """
+    if isinstance(seed, int):
+        seed = f"{prefix}{seed:0{16 - len(prefix)}d}T"
+    base = uscc.compact(seed)
+    try:
+        code = base + uscc.calc_check_digit(base)
+    except ValueError:  # a character outside GB 32100's alphabet (I, O, S, V, Z)
+        code = None
+    if len(base) != 17 or not is_valid_uscc(code):
+        raise ValueError(
+            f"no USCC can be made from {seed!r}: 17 characters are needed, the first 8 digits, "
+            "the others digits or capital letters other than I, O, S, V and Z"
+        )
+    return code
 
 
 def check_uscc(env, value, holder):

@@ -1,9 +1,15 @@
 from odoo import Command, api, fields, models
 
+RANKED_KINDS = ("provider", "expert", "enterprise")
+
 
 class QiCatalogueMatchWizard(models.TransientModel):
     """Find Resources: the first handler's view of the matching (R-7.2.1),
-    every provider, expert and advantage enterprise with its reasons."""
+    every provider, expert and advantage enterprise with its reasons.
+
+    The one wizard on the matcher's results: qi_case extends it to start from
+    a case and assign the providers and experts chosen.
+    """
 
     _name = "qi.catalogue.match.wizard"
     _description = "QI Find Resources"
@@ -15,7 +21,7 @@ class QiCatalogueMatchWizard(models.TransientModel):
         help="The enterprise asking: its industry and region count, its employees and declared "
         "conflicts of interest are left out.",
     )
-    window_id = fields.Many2one("qi.window", string="Window", default=lambda self: self._default_window())
+    window_id = fields.Many2one("qi.window", default=lambda self: self._default_window())
     industry_id = fields.Many2one(
         "res.partner.industry", compute="_compute_from_partner", store=True, readonly=False
     )
@@ -70,8 +76,14 @@ class QiCatalogueMatchWizard(models.TransientModel):
 
     def action_match(self):
         self.ensure_one()
-        matcher = self.env["qi.catalogue.matcher"]
-        result = matcher.match(
+        lines = [Command.create(vals) for vals in self._prepare_line_vals_list(self._match())]
+        self.write({"line_ids": [Command.clear(), *lines], "searched": True})
+        return self._action_reopen()
+
+    def _match(self):
+        """The matcher's answer to the demand the wizard describes."""
+        self.ensure_one()
+        return self.env["qi.catalogue.matcher"].match(
             self.item_ids,
             partner=self.partner_id,
             window=self.window_id,
@@ -79,33 +91,34 @@ class QiCatalogueMatchWizard(models.TransientModel):
             industry=self.industry_id,
             region=self.region_id,
         )
-        lines = [Command.clear()]
-        for kind in ("provider", "expert", "enterprise"):
-            for rank, entry in enumerate(result[f"{kind}s"], start=1):
-                lines.append(
-                    Command.create(
-                        {
-                            **self._prepare_resource_vals(entry),
-                            "kind": kind,
-                            "rank": rank,
-                            "score": entry["score"],
-                            "reasons": matcher._format_reasons(entry["reasons"]),
-                        }
-                    )
-                )
-        for entry in result["excluded"]:
-            lines.append(
-                Command.create(
-                    {
-                        **self._prepare_resource_vals(entry),
-                        "kind": "excluded",
-                        "excluded_kind": entry["kind"],
-                        "reasons": "\n".join(entry["reasons"]),
-                    }
-                )
-            )
-        self.write({"line_ids": lines, "searched": True})
-        return self._action_reopen()
+
+    def _prepare_line_vals_list(self, result):
+        """One result line per resource of ``result``: each kind ranked, then
+        the resources left out."""
+        vals_list = [
+            self._prepare_ranked_line_vals(kind, rank, entry)
+            for kind in RANKED_KINDS
+            for rank, entry in enumerate(result[f"{kind}s"], start=1)
+        ]
+        vals_list += [self._prepare_excluded_line_vals(entry) for entry in result["excluded"]]
+        return vals_list
+
+    def _prepare_ranked_line_vals(self, kind, rank, entry):
+        return {
+            **self._prepare_resource_vals(entry),
+            "kind": kind,
+            "rank": rank,
+            "score": entry["score"],
+            "reasons": self.env["qi.catalogue.matcher"]._format_reasons(entry["reasons"]),
+        }
+
+    def _prepare_excluded_line_vals(self, entry):
+        return {
+            **self._prepare_resource_vals(entry),
+            "kind": "excluded",
+            "excluded_kind": entry["kind"],
+            "reasons": "\n".join(entry["reasons"]),
+        }
 
     def _prepare_resource_vals(self, entry):
         """Which resource a result line is about (an organisation or an expert)."""

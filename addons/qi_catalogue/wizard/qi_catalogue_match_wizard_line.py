@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class QiCatalogueMatchWizardLine(models.TransientModel):
-    """One ranked (or left-out) resource of a Find Resources search."""
+    """One ranked (or left-out) resource of a Find Resources search, as the
+    matcher gave it (hence read-only)."""
 
     _name = "qi.catalogue.match.wizard.line"
     _description = "QI Find Resources Result"
@@ -17,14 +18,17 @@ class QiCatalogueMatchWizardLine(models.TransientModel):
             ("excluded", "Left Out"),
         ],
         required=True,
+        readonly=True,
     )
-    excluded_kind = fields.Selection([("provider", "Provider"), ("expert", "Expert")], string="Resource Type")
-    rank = fields.Integer()
-    name = fields.Char(string="Resource", required=True)
-    score = fields.Float(digits=(16, 1))
-    partner_id = fields.Many2one("res.partner", string="Organisation")
-    expert_id = fields.Many2one("qi.expert", string="Expert")
-    reasons = fields.Text()
+    excluded_kind = fields.Selection(
+        [("provider", "Provider"), ("expert", "Expert")], string="Resource Type", readonly=True
+    )
+    rank = fields.Integer(readonly=True)
+    name = fields.Char(string="Resource", required=True, readonly=True)
+    score = fields.Float(digits=(16, 1), readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Organisation", readonly=True)
+    expert_id = fields.Many2one("qi.expert", readonly=True)
+    reasons = fields.Text(readonly=True)
 
     def action_open_resource(self):
         self.ensure_one()

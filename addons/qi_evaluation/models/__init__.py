@@ -3,6 +3,7 @@ from . import qi_evaluation_template
 from . import qi_evaluation_element
 from . import qi_evaluation_indicator
 from . import qi_evaluation_auto
+from . import qi_evaluation_scoring_mixin
 from . import qi_evaluation
 from . import qi_evaluation_line
 from . import qi_evaluation_finding

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.qi_window.tools.china import china_today, recipient_env
 from odoo.addons.qi_window.tools.flow import FLOW
+from odoo.addons.qi_window.tools.ondelete import deletion_guard
 
 _logger = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ class QiEvaluation(models.Model):
         aggregator="avg",
         help="Score ÷ applicable points × 100: what the grade bands are held against.",
     )
-    grade_id = fields.Many2one("qi.evaluation.grade", string="Grade", compute="_compute_grade_id", store=True)
+    grade_id = fields.Many2one("qi.evaluation.grade", compute="_compute_grade_id", store=True)
     summary = fields.Html(string="Conclusion", sanitize=True)
     can_score = fields.Boolean(
         compute="_compute_can_score", help="Whether the current user may change the scores and findings now."
@@ -283,10 +284,10 @@ class QiEvaluation(models.Model):
                 evaluation._fill_lines()
         return result
 
-    def unlink(self):
+    @deletion_guard
+    def _unlink_except_draft_or_cancelled(self):
         if self.filtered(lambda e: e.state not in ("draft", "cancelled")):
             raise UserError(self.env._("Only draft or cancelled evaluations can be deleted; a done one is a record."))
-        return super().unlink()
 
     # ------------------------------------------------------------------
     # lines
@@ -472,7 +473,7 @@ class QiEvaluation(models.Model):
         evaluation for the current year gets a draft one (lines filled,
         automatic indicators computed) and an activity for its leader.
         Running it again creates nothing more."""
-        from odoo.addons.qi_window.tools.cron import commit_progress
+        from odoo.addons.qi_window.tools.cron import batches
 
         today = china_today()
         if today < self._get_internal_evaluation_date(today.year):
@@ -482,14 +483,10 @@ class QiEvaluation(models.Model):
             _logger.warning("QI evaluation: no indicator template in use, no internal evaluation drafted")
             return self.browse()
         windows = self._get_windows_to_evaluate(today.year)
-        commit_progress(self.env, remaining=len(windows))
         created = self.browse()
-        for start in range(0, len(windows), batch_size):
-            batch = windows[start : start + batch_size]
+        for batch in batches(self.env, windows, batch_size):
             for window in batch:
                 created |= self._create_internal_evaluation(window, template, today)
-            if not commit_progress(self.env, len(batch)):
-                break
         return created
 
     @api.model

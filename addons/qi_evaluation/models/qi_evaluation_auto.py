@@ -1,11 +1,11 @@
 import datetime
 
-import pytz
-
 from odoo import api, models
+from odoo.fields import Domain
 
+from odoo.addons.qi_case.models.qi_case_rating import satisfaction_rate
 from odoo.addons.qi_window.models.qi_window_rule import RULE_KINDS
-from odoo.addons.qi_window.tools.china import china_today, china_tz
+from odoo.addons.qi_window.tools.china import china_bounds, china_date, china_today
 
 AUTO_CODES = [
     ("facility_checks", "Facility Checks on Time"),
@@ -63,19 +63,6 @@ class QiEvaluationAuto(models.AbstractModel):
         rate = round(100.0 * count / total, 1) if rate is None else rate
         return {"count": count, "total": total, "rate": rate,
                 "ratio": min(1.0, count / total) if ratio is None else ratio}
-
-    @api.model
-    def _utc_bounds(self, date_from, date_to):
-        """UTC datetimes of the local start of ``date_from`` and the end of ``date_to``."""
-        tz = pytz.timezone(china_tz())  # China's days, whoever acts
-        start = tz.localize(datetime.datetime.combine(date_from, datetime.time.min))
-        end = tz.localize(datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min))
-        return (start.astimezone(pytz.utc).replace(tzinfo=None), end.astimezone(pytz.utc).replace(tzinfo=None))
-
-    @api.model
-    def _local_date(self, value):
-        tz = pytz.timezone(china_tz())  # China's days, whoever acts
-        return pytz.utc.localize(value).astimezone(tz).date() if value else False
 
     # ------------------------------------------------------------------
     # construction (R-5.1.2.6)
@@ -146,7 +133,7 @@ class QiEvaluationAuto(models.AbstractModel):
         """Cases received in the period and accepted by their acceptance due date.
         A case still waiting after its due date counts as late; one still within
         its time is left out."""
-        start, end = self._utc_bounds(date_from, date_to)
+        start, end = china_bounds(date_from, date_to)
         cases = self.env["qi.case"].search(
             [("window_id", "=", window.id), ("date_received", ">=", start), ("date_received", "<", end)]
         )
@@ -154,7 +141,7 @@ class QiEvaluationAuto(models.AbstractModel):
         for case in cases:
             if case.date_accepted:
                 total += 1
-                count += self._local_date(case.date_accepted) <= case.date_accept_due
+                count += china_date(case.date_accepted) <= case.date_accept_due
             elif case.stage_code == "new" and case.date_accept_due and case.date_accept_due < date_to:
                 total += 1
         return self._result(count, total)
@@ -163,7 +150,7 @@ class QiEvaluationAuto(models.AbstractModel):
     def _auto_completion_on_time(self, window, date_from, date_to, target):
         """Cases whose result was reported back in the period, and running cases whose
         deadline passed in it: the share reported back by the deadline."""
-        start, end = self._utc_bounds(date_from, date_to)
+        start, end = china_bounds(date_from, date_to)
         Case = self.env["qi.case"]
         completed = Case.search(
             [("window_id", "=", window.id), ("date_completed", ">=", start), ("date_completed", "<", end)]
@@ -183,7 +170,7 @@ class QiEvaluationAuto(models.AbstractModel):
     @api.model
     def _auto_handler_changes(self, window, date_from, date_to, target):
         """Changes of first handler in the period the service object was told of (R-7.2.2)."""
-        start, end = self._utc_bounds(date_from, date_to)
+        start, end = china_bounds(date_from, date_to)
         logs = self.env["qi.case.handler.log"].search(
             [
                 ("window_id", "=", window.id),
@@ -211,17 +198,18 @@ class QiEvaluationAuto(models.AbstractModel):
 
         qi_case's 好差评 ratings (current ones, not set aside on appeal) answer it.
         """
-        start, end = self._utc_bounds(date_from, date_to)
+        start, end = china_bounds(date_from, date_to)
         # sudo: evaluators see the window's figures; only counts leave this method
-        ratings = self.env["qi.case.rating"].sudo().search_fetch(
-            [("window_id", "=", window.id), ("is_current", "=", True), ("date", ">=", start), ("date", "<", end)],
+        Rating = self.env["qi.case.rating"].sudo()
+        ratings = Rating.search_fetch(
+            Rating._get_valid_domain() & Domain([("window_id", "=", window.id), ("date", ">=", start), ("date", "<", end)]),
             ["level", "is_satisfied", "is_bad", "callback_due", "callback_done", "fix_due", "fix_done"],
         )
         if not ratings:
             return None
 
         def in_time(done, due):
-            return bool(done and due and self._local_date(done) <= due)
+            return bool(done and due and china_date(done) <= due)
 
         bad = ratings.filtered("is_bad")
         return {
@@ -241,7 +229,7 @@ class QiEvaluationAuto(models.AbstractModel):
         if not data or not data.get("rated"):
             return {"count": 0, "total": 0, "rate": None, "ratio": None}
         rated, satisfied = data["rated"], data.get("satisfied", 0)
-        rate = round(100.0 * satisfied / rated, 1)
+        rate = satisfaction_rate(satisfied, rated)
         baseline = target or 90.0
         return {"count": satisfied, "total": rated, "rate": rate, "ratio": min(1.0, rate / baseline)}
 

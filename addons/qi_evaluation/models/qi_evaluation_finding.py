@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class QiEvaluationFinding(models.Model):
@@ -8,8 +8,9 @@ class QiEvaluationFinding(models.Model):
 
     _name = "qi.evaluation.finding"
     _description = "QI Evaluation Finding"
-    _inherit = ["qi.window.bound.mixin", "qi.protected.fields.mixin"]
+    _inherit = ["qi.window.bound.mixin", "qi.protected.fields.mixin", "qi.evaluation.scoring.mixin"]
     _order = "evaluation_id, line_sequence, id"
+    _qi_scoring_move_field = "line_id"
     # only closing the evaluation links a finding to its improvement
     _qi_protected_fields = frozenset({"improvement_id"})
     _qi_flow_key = "qi_evaluation_closing"
@@ -29,23 +30,6 @@ class QiEvaluationFinding(models.Model):
     improvement_id = fields.Many2one("qi.improvement", readonly=True, copy=False, index="btree_not_null")
     improvement_state = fields.Selection(related="improvement_id.state")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        findings = super().create(vals_list)
-        findings.evaluation_id._check_scoring_rights()
-        return findings
-
     def write(self, vals):
         self._qi_check_protected([vals])
-        self.evaluation_id._check_scoring_rights()
-        result = super().write(vals)
-        if "line_id" in vals:
-            self.evaluation_id._check_scoring_rights()
-            # rules are checked before the write only: no moving a finding into
-            # an evaluation (of a window) the user may not score
-            self.check_access("write")
-        return result
-
-    def unlink(self):
-        self.evaluation_id._check_scoring_rights()
-        return super().unlink()
+        return super().write(vals)

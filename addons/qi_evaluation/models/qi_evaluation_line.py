@@ -12,7 +12,7 @@ class QiEvaluationLine(models.Model):
 
     _name = "qi.evaluation.line"
     _description = "QI Evaluation Line"
-    _inherit = ["qi.window.bound.mixin"]
+    _inherit = ["qi.window.bound.mixin", "qi.evaluation.scoring.mixin"]
     _order = "evaluation_id, sequence, id"
 
     evaluation_id = fields.Many2one("qi.evaluation", required=True, ondelete="cascade", index=True)
@@ -41,7 +41,7 @@ class QiEvaluationLine(models.Model):
     auto_rate = fields.Float(string="Value (%)", digits=(5, 1), readonly=True)
     auto_score = fields.Float(string="Computed Score", digits=(6, 1), readonly=True)
     no_data = fields.Boolean(
-        string="No Data", readonly=True, help="No data to judge on: the indicator is left out of the total."
+        readonly=True, help="No data to judge on: the indicator is left out of the total."
     )
     date_computed = fields.Datetime(string="Computed On", readonly=True)
     auto_result = fields.Char(string="Computed Value", compute="_compute_auto_result")
@@ -107,26 +107,6 @@ class QiEvaluationLine(models.Model):
                     None if line.no_data else line.auto_rate,
                     line.target,
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        lines = super().create(vals_list)
-        lines.evaluation_id._check_scoring_rights()
-        return lines
-
-    def write(self, vals):
-        self.evaluation_id._check_scoring_rights()
-        result = super().write(vals)
-        if "evaluation_id" in vals:
-            self.evaluation_id._check_scoring_rights()
-            # rules are checked before the write only: no moving a line into
-            # an evaluation (of a window) the user may not score
-            self.check_access("write")
-        return result
-
-    def unlink(self):
-        self.evaluation_id._check_scoring_rights()
-        return super().unlink()
 
     def _compute_automatic(self):
         """Compute automatic indicators from the window's data for the evaluation period."""

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.qi_window.tools.china import china_today, recipient_env
 from odoo.addons.qi_window.tools.flow import FLOW
+from odoo.addons.qi_window.tools.ondelete import deletion_guard
 from odoo.addons.qi_window.tools.settings import int_param
 
 _logger = logging.getLogger(__name__)
@@ -47,13 +48,12 @@ class QiImprovement(models.Model):
     evaluation_id = fields.Many2one("qi.evaluation", index=True, ondelete="restrict", readonly=True)
     evaluation_type = fields.Selection(related="evaluation_id.evaluation_type", store=True)
     finding_id = fields.Many2one("qi.evaluation.finding", string="Evaluation Finding", readonly=True, index="btree_not_null")
-    indicator_id = fields.Many2one("qi.evaluation.indicator", string="Indicator", readonly=True)
+    indicator_id = fields.Many2one("qi.evaluation.indicator", readonly=True)
     element_id = fields.Many2one(related="indicator_id.element_id", store=True, string="Element")
     window_id = fields.Many2one("qi.window", required=True, index=True, tracking=True)
     company_id = fields.Many2one(related="window_id.company_id", store=True, index=True)
     owner_id = fields.Many2one(
         "res.users",
-        string="Owner",
         required=True,
         index=True,
         tracking=True,
@@ -243,10 +243,10 @@ class QiImprovement(models.Model):
             i.evaluation_type == "adhoc_coordination" for i in self
         )
 
-    def unlink(self):
+    @deletion_guard
+    def _unlink_except_started_or_from_evaluation(self):
         if self.filtered(lambda i: i.evaluation_id or i.state != "open"):
             raise UserError(self.env._("Improvements from an evaluation, or already started, are kept as a record."))
-        return super().unlink()
 
     # ------------------------------------------------------------------
     # flow
@@ -366,20 +366,16 @@ class QiImprovement(models.Model):
     def _cron_escalate_overdue(self, batch_size=200):
         """Daily: an improvement past its deadline is escalated once (per deadline)
         to its window's leader by an activity."""
-        from odoo.addons.qi_window.tools.cron import commit_progress
+        from odoo.addons.qi_window.tools.cron import batches
 
         today = china_today()
         self._refresh_overdue_flags(today)
         overdue = self.search([("state", "in", RUNNING_STATES), ("date_deadline", "<", today)], order="date_deadline, id")
         # comparing two columns is not a domain: filter in memory
         overdue = overdue.filtered(lambda i: i.escalated_deadline != i.date_deadline)
-        commit_progress(self.env, remaining=len(overdue))
-        for start in range(0, len(overdue), batch_size):
-            batch = overdue[start : start + batch_size]
+        for batch in batches(self.env, overdue, batch_size):
             for improvement in batch:
                 improvement._escalate(today)
-            if not commit_progress(self.env, len(batch)):
-                break
         return overdue
 
     def _escalate(self, today):

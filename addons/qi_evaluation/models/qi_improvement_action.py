@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.qi_window.tools.china import china_today
+from odoo.addons.qi_window.tools.ondelete import deletion_guard
 
 ACTION_TYPES = [
     ("correction", "Correction"),
@@ -31,7 +32,7 @@ class QiImprovementAction(models.Model):
         help="Correction: fix the problem found. Corrective action: remove its cause so that it "
         "does not happen again (GB/T 19004-2020 clause 11).",
     )
-    owner_id = fields.Many2one("res.users", string="Owner", required=True, default=lambda self: self.env.user)
+    owner_id = fields.Many2one("res.users", required=True, default=lambda self: self.env.user)
     date_due = fields.Date(string="Due")
     date_done = fields.Date(string="Done On", readonly=True, copy=False)
     state = fields.Selection(
@@ -60,11 +61,12 @@ class QiImprovementAction(models.Model):
             self.check_access("write")
         return result
 
-    def unlink(self):
+    # one method: the improvement's state is checked first, as before
+    @deletion_guard
+    def _unlink_except_done_or_improvement_stopped(self):
         self._check_improvement_running()
         if self.filtered(lambda a: a.state == "done"):
             raise UserError(self.env._("A done action is part of the improvement's record; it cannot be deleted."))
-        return super().unlink()
 
     def _check_improvement_running(self):
         """Actions of an improvement change only while it is being worked on."""

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.qi_window.tools.china import china_today
+from odoo.addons.qi_window.tools.ondelete import deletion_guard
 
 VERIFICATION_RESULTS = [
     ("effective", "Effective"),
@@ -30,7 +31,7 @@ class QiImprovementVerification(models.Model):
     date = fields.Date(required=True, default=lambda self: china_today(), readonly=True)
     result = fields.Selection(VERIFICATION_RESULTS, required=True)
     note = fields.Text(string="Evidence and Conclusion", required=True)
-    new_deadline = fields.Date(string="New Deadline", readonly=True)
+    new_deadline = fields.Date(readonly=True)
 
     @api.constrains("verifier_id", "improvement_id")
     def _check_verifier(self):
@@ -114,7 +115,7 @@ class QiImprovementVerification(models.Model):
             raise UserError(self.env._("A verification is a record: it cannot be changed."))
         return super().write(vals)
 
-    def unlink(self):
+    @deletion_guard
+    def _unlink_except_record(self):
         if not self.env.su:
             raise UserError(self.env._("A verification is a record: it cannot be deleted."))
-        return super().unlink()

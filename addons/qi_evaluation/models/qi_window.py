@@ -2,7 +2,8 @@ import datetime
 
 from odoo import api, fields, models
 
-from odoo.addons.qi_window.tools.china import china_today
+from odoo.addons.qi_case.models.qi_case_rating import satisfaction_rate
+from odoo.addons.qi_window.tools.china import china_bounds, china_today
 
 
 class QiWindow(models.Model):
@@ -15,10 +16,10 @@ class QiWindow(models.Model):
     improvement_ids = fields.One2many("qi.improvement", "window_id", string="Improvements")
     evaluation_count = fields.Integer(compute="_compute_evaluation_counts")
     last_evaluation_id = fields.Many2one(
-        "qi.evaluation", string="Last Evaluation", compute="_compute_evaluation_counts"
+        "qi.evaluation", compute="_compute_evaluation_counts"
     )
     last_score_rate = fields.Float(string="Last Score Rate (%)", compute="_compute_evaluation_counts", digits=(5, 1))
-    last_grade_id = fields.Many2one("qi.evaluation.grade", string="Last Grade", compute="_compute_evaluation_counts")
+    last_grade_id = fields.Many2one("qi.evaluation.grade", compute="_compute_evaluation_counts")
     internal_evaluation_due = fields.Boolean(
         compute="_compute_evaluation_counts",
         help="R-8.2.1: no internal evaluation done or under way for the current year.",
@@ -88,7 +89,7 @@ class QiWindow(models.Model):
         """Outcome figures of the year per window, one grouped query per model."""
         year = self.env.context.get("qi_dashboard_year") or china_today().year
         date_from, date_to = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        start, end = self.env["qi.evaluation.auto"]._utc_bounds(date_from, date_to)
+        start, end = china_bounds(date_from, date_to)
         Case = self.env["qi.case"]
         enterprises = dict(
             Case._read_group(
@@ -130,7 +131,7 @@ class QiWindow(models.Model):
             window.dashboard_case_on_time_rate = round(100.0 * on_time / total, 1) if total else 0.0
             satisfaction = Auto._get_satisfaction_data(window, date_from, date_to)
             if satisfaction and satisfaction.get("rated"):
-                rate = 100.0 * satisfaction.get("satisfied", 0) / satisfaction["rated"]
+                rate = satisfaction_rate(satisfaction.get("satisfied", 0), satisfaction["rated"])
                 window.dashboard_satisfaction = f"{rate:.1f} %"
             else:
                 window.dashboard_satisfaction = self.env._("No data")

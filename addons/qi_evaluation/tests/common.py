@@ -1,30 +1,16 @@
-from odoo.tests import TransactionCase, new_test_user
+from odoo.addons.qi_case.tests.common import QiCaseCommon
 
 
-class QiEvaluationCommon(TransactionCase):
-    """Two windows of one operating organisation, a user per role."""
+class QiEvaluationCommon(QiCaseCommon):
+    """QiCaseCommon's people, windows and cases' data, with the evaluation
+    template of Annex B."""
+
+    window_names = ("Evaluation Window A", "Evaluation Window B")
+    window_codes = ("EV-A", "EV-B")
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.staff_a = new_test_user(cls.env, "eval_staff_a", groups="qi_window.group_qi_user", name="Staff A",
-                                    email="eval.staff.a@window.example.cn")
-        cls.staff_a2 = new_test_user(cls.env, "eval_staff_a2", groups="qi_window.group_qi_user", name="Staff A2",
-                                     email="eval.staff.a2@window.example.cn")
-        cls.staff_b = new_test_user(cls.env, "eval_staff_b", groups="qi_window.group_qi_user", name="Staff B")
-        cls.leader = new_test_user(cls.env, "eval_leader", groups="qi_window.group_qi_manager", name="Leader",
-                                   email="eval.leader@window.example.cn")
-        cls.coordinator = new_test_user(cls.env, "eval_coordinator", groups="qi_window.group_qi_coordinator",
-                                        name="Coordinator", email="eval.coordinator@amr.example.cn")
-        Window = cls.env["qi.window"]
-        cls.window_a = Window.create({
-            "name": "Evaluation Window A", "code": "EV-A", "leader_id": cls.leader.id,
-            "staff_ids": [(0, 0, {"user_id": cls.staff_a.id}), (0, 0, {"user_id": cls.staff_a2.id})],
-        })
-        cls.window_b = Window.create({
-            "name": "Evaluation Window B", "code": "EV-B", "leader_id": cls.leader.id,
-            "staff_ids": [(0, 0, {"user_id": cls.staff_b.id})],
-        })
         cls.template = cls.env.ref("qi_evaluation.template_annex_b_v1")
 
     def _evaluation(self, user=None, window=None, evaluation_type="internal", **vals):

@@ -3,6 +3,7 @@ from unittest.mock import patch
 
 from odoo.tests import freeze_time, new_test_user, tagged
 
+from odoo.addons.qi_catalogue.tools.validation import make_uscc
 from odoo.addons.qi_evaluation.models.qi_evaluation_auto import QiEvaluationAuto
 from odoo.addons.qi_window.tools.flow import FLOW
 
@@ -40,10 +41,8 @@ class TestAutomaticIndicators(QiEvaluationCommon):
 
     @classmethod
     def _provider(cls, name, base17):
-        from stdnum.cn import uscc
-
         return cls.env["res.partner"].create({
-            "name": name, "is_company": True, "is_qi_provider": True, "qi_uscc": base17 + uscc.calc_check_digit(base17),
+            "name": name, "is_company": True, "is_qi_provider": True, "qi_uscc": make_uscc(base17),
         })
 
     @classmethod

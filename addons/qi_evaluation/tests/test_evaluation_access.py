@@ -100,6 +100,19 @@ class TestEvaluationAccess(QiEvaluationCommon):
         with self.assertRaises(UserError):
             evaluation.with_user(self.leader).unlink()
 
+    def test_done_evaluation_keeps_its_lines_and_findings(self):
+        """R-8.2: the leader, who may delete lines and findings, deletes none of a done evaluation."""
+        evaluation = self._evaluation()
+        evaluation.action_start()
+        finding = self._finding(evaluation, "B1.2")
+        evaluation.action_done()
+        line = self._line(evaluation, "B1.1")
+        with self.assertRaises(UserError):
+            line.with_user(self.leader).unlink()
+        with self.assertRaises(UserError):
+            finding.with_user(self.leader).unlink()
+        self.assertTrue(line.exists() and finding.exists())
+
     def test_staff_work_their_improvements_only(self):
         evaluation = self._evaluation()
         evaluation.action_start()

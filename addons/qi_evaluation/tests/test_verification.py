@@ -139,3 +139,30 @@ class TestVerification(QiEvaluationCommon):
             self.improvement.with_user(self.staff_a).write({"state": "cancelled"})
         self.improvement.with_user(self.leader).action_cancel()
         self.assertEqual(self.improvement.state, "cancelled")
+
+    def test_done_actions_verifications_and_improvements_are_kept(self):
+        """R-8.3.3: what was done and verified stays; only an open action of a running improvement goes."""
+        with freeze_time("2025-10-09 10:00:00"):
+            correction, corrective = self._work()
+            correction.with_user(self.staff_a).action_done()
+            with self.assertRaises(UserError):
+                correction.with_user(self.staff_a).unlink()
+            corrective.with_user(self.staff_a).unlink()
+            self.assertFalse(corrective.exists())
+            self.improvement.with_user(self.staff_a).action_submit()
+            self._verify(self.leader)
+        verification = self.improvement.verification_ids
+        with self.assertRaises(AccessError):
+            verification.with_user(self.leader).unlink()
+        with self.assertRaises(UserError):
+            self.improvement.with_user(self.leader).unlink()
+        self.assertTrue(verification.exists() and correction.exists() and self.improvement.exists())
+
+    def test_actions_of_a_cancelled_improvement_are_kept(self):
+        """R-8.3.2: once the improvement is cancelled, its open actions are not deleted either."""
+        with freeze_time("2025-10-09 10:00:00"):
+            correction, _corrective = self._work()
+        self.improvement.with_user(self.leader).action_cancel()
+        with self.assertRaises(UserError):
+            correction.with_user(self.staff_a).unlink()
+        self.assertTrue(correction.exists())

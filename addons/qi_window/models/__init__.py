@@ -3,6 +3,7 @@ from . import ir_cron
 from . import mail_followers
 from . import qi_window_bound_mixin
 from . import qi_protected_fields_mixin
+from . import qi_workday_source_mixin
 from . import qi_workday_exception
 from . import qi_workday
 from . import qi_workday_year

@@ -7,8 +7,9 @@ class IrModuleModule(models.Model):
 
     @api.model
     def _load_module_terms(self, modules, langs, overwrite=False):
-        super()._load_module_terms(modules, langs, overwrite=overwrite)
+        res = super()._load_module_terms(modules, langs, overwrite=overwrite)
         self._qi_translate_inherited_selections()
+        return res
 
     @api.model
     def _qi_translate_inherited_selections(self):

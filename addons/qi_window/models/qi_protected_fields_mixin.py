@@ -51,7 +51,7 @@ class QiProtectedFieldsMixin(models.AbstractModel):
         forged = [key for key in context if key.startswith("default_") and key[8:] in self._qi_protected_fields]
         if not forged:
             return self
-        return self.with_context({key: value for key, value in context.items() if key not in forged})
+        return self.with_context({key: value for key, value in context.items() if key not in forged})  # pylint: disable=context-overridden  # replaces the context to drop the forged defaults
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -77,12 +77,11 @@ class QiWindow(models.Model):
     # a designated leader is responsible for daily service work
     leader_id = fields.Many2one(
         "res.users",
-        string="Leader",
         index=True,
         tracking=True,
         domain=lambda self: [("group_ids", "in", self.env.ref("qi_window.group_qi_user").id)],
     )
-    staff_ids = fields.One2many("qi.window.staff", "window_id", string="Staff")
+    staff_ids = fields.One2many("qi.window.staff", "window_id")
     member_user_ids = fields.Many2many(
         "res.users",
         "qi_window_member_rel",
@@ -115,7 +114,6 @@ class QiWindow(models.Model):
         "whoever acts: the mail gateway, the crons or the public form.",
     )
     opening_hours_note = fields.Char(
-        string="Opening Hours Note",
         translate=True,
         help="Shown on the public page next to the opening hours, e.g. "
         "'closed on PRC public holidays'.",

@@ -3,7 +3,7 @@ import datetime
 from odoo import api, fields, models
 
 from ..tools.china import china_today, recipient_env
-from ..tools.cron import commit_progress
+from ..tools.cron import batches
 from ..tools.settings import int_param
 
 FACILITY_CATEGORIES = [
@@ -41,7 +41,6 @@ class QiWindowFacility(models.Model):
     )
     responsible_id = fields.Many2one(
         "res.users",
-        string="Responsible",
         required=True,
         index=True,
         tracking=True,
@@ -146,10 +145,7 @@ class QiWindowFacility(models.Model):
         facilities = self.search(domain, order="next_check_date, id")
         # comparing two columns is not a domain: filter in memory on the prefetched batch
         facilities = facilities.filtered(lambda f: f.reminded_due_date != f.next_check_date)
-        remaining = len(facilities)
-        commit_progress(self.env, remaining=remaining)
-        for start in range(0, len(facilities), batch_size):
-            batch = facilities[start : start + batch_size]
+        for batch in batches(self.env, facilities, batch_size):
             for facility in batch:
                 facility.activity_schedule(
                     "qi_window.mail_activity_type_facility_check",
@@ -160,8 +156,6 @@ class QiWindowFacility(models.Model):
                     user_id=facility.responsible_id.id,
                 )
                 facility.reminded_due_date = facility.next_check_date
-            if not commit_progress(self.env, len(batch)):
-                break
 
     @api.model
     def _refresh_overdue_flags(self, today):

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools.china import china_today
+from ..tools.ondelete import deletion_guard
 
 RULE_KINDS = [
     ("organisation", "Organisation Structure"),
@@ -81,10 +82,10 @@ class QiWindowRule(models.Model):
             raise UserError(self.env._("The window or kind of a published rule cannot change; write a new version."))
         return super().write(vals)
 
-    def unlink(self):
+    @deletion_guard
+    def _unlink_except_published(self):
         if self.filtered(lambda r: r.state != "draft"):
             raise UserError(self.env._("Published and superseded rules are kept as a record; only drafts can be deleted."))
-        return super().unlink()
 
     def action_publish(self):
         if not self.env.su and not self.env.user.has_group("qi_window.group_qi_manager"):

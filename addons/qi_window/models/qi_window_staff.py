@@ -15,7 +15,7 @@ class QiWindowStaff(models.Model):
 
     window_id = fields.Many2one("qi.window", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="window_id.company_id", store=True, index=True)
-    user_id = fields.Many2one("res.users", string="User", required=True, index=True, ondelete="restrict")
+    user_id = fields.Many2one("res.users", required=True, index=True, ondelete="restrict")
     sequence = fields.Integer(default=10)
     role = fields.Selection(
         [

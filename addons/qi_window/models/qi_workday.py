@@ -71,7 +71,7 @@ class QiWorkday(models.AbstractModel):
         """{date: is_working_day} and the years with an official notice entered here."""
         # sudo: the calendar is read by every user and by crons; exceptions and
         # notices are not confidential and the method only returns dates and flags.
-        rows = self.env["qi.workday.exception"].sudo().search_read([], ["date", "day_type"])
+        rows = self.env["qi.workday.exception"].sudo().search_read([], ["date", "day_type"])  # pylint: disable=no-search-all  # the whole calendar, cached
         days = {row["date"]: row["day_type"] == "workday" for row in rows}
         # sudo: same, which years have an official notice is public calendar data
         official = self.env["qi.workday.year"].sudo().search([("source", "=", "official")]).mapped("year")

@@ -8,6 +8,7 @@ class QiWorkdayException(models.Model):
 
     _name = "qi.workday.exception"
     _description = "PRC Working-day Exception"
+    _inherit = ["qi.workday.source.mixin"]
     _order = "date desc"
 
     date = fields.Date(required=True, index=True)
@@ -26,18 +27,3 @@ class QiWorkdayException(models.Model):
         for exception in self:
             exception.year = exception.date.year if exception.date else 0
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return records
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result

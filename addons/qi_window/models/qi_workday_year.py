@@ -25,13 +25,13 @@ class QiWorkdayYear(models.Model):
 
     _name = "qi.workday.year"
     _description = "PRC Calendar Year"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["qi.workday.source.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "year desc"
     _rec_name = "year"
 
     year = fields.Integer(required=True, index=True, aggregator=False)
     source = fields.Selection(SOURCES, required=True, default="provisional", readonly=True)
-    notice_number = fields.Char(string="Notice Number", help="E.g. 国办发明电〔2026〕X号.")
+    notice_number = fields.Char(help="E.g. 国办发明电〔2026〕X号.")
     notice_date = fields.Date()
     note = fields.Text()
     exception_count = fields.Integer(string="Entered Days", compute="_compute_exception_count")
@@ -51,22 +51,6 @@ class QiWorkdayYear(models.Model):
         for record in self:
             record.display_name = f"{record.year} ({labels.get(record.source, '')})"
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return records
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
-
     def action_enter_notice(self):
         return {
             "type": "ir.actions.act_window",
@@ -82,7 +66,7 @@ class QiWorkdayYear(models.Model):
         """Keep one record per year from last year to next year (and any year already
         recorded) and recompute what was provisional when official data arrives."""
         today = today or china_today()
-        records = self.search([])
+        records = self.search([])  # pylint: disable=no-search-all  # one record per year, a few rows
         by_year = {record.year: record for record in records}
         years = set(by_year) | set(range(max(today.year - 1, _FIRST_YEAR), today.year + 2))
         arrived = []

@@ -33,7 +33,7 @@ class TestCronContext(TransactionCase):
     def test_a_scheduler_run_reports_progress(self):
         reported = []
         # a run of the job as ir.cron starts it, without the commit that tests forbid
-        cron = self.cron.with_context(self.keys)
+        cron = self.cron.with_context(**self.keys)
         with patch.object(IrActionsServer, "run", lambda action: reported.extend(self._run(action.env))), \
                 patch.object(self.env.cr, "commit", lambda: None):
             cron._callback(self.cron.cron_name, self.cron.ir_actions_server_id.id)

@@ -43,6 +43,26 @@ class TestWindowRules(QiWindowCommon):
         with self.assertRaises(UserError):
             rule.action_publish()
 
+    def test_leader_deletes_drafts_only(self):
+        """R-5.4: the leader, who may delete rules, deletes a draft but not a published one."""
+        rule = self._rule()
+        rule.with_user(self.leader).action_publish()
+        with self.assertRaises(UserError):
+            rule.with_user(self.leader).unlink()
+        self.assertTrue(rule.exists())
+        draft = self._rule(kind="organisation", name="Organisation")
+        draft.with_user(self.leader).unlink()
+        self.assertFalse(draft.exists())
+
+    def test_uninstall_flag_does_not_lift_the_guard(self):
+        """R-5.4: Odoo's uninstall flag, which an RPC caller can put in its context,
+        does not let the leader delete a published rule."""
+        rule = self._rule()
+        rule.with_user(self.leader).action_publish()
+        with self.assertRaises(UserError):
+            rule.with_user(self.leader).with_context(_force_unlink=True).unlink()
+        self.assertTrue(rule.exists())
+
     def test_staff_drafts_but_does_not_publish(self):
         rule = self.env["qi.window.rule"].with_user(self.staff_a).create(
             {"window_id": self.window_a.id, "kind": "service_content", "name": "Content"}

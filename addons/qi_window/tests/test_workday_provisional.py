@@ -14,11 +14,11 @@ from .common import QiWindowCommon
 
 # TEST DATA, NOT OFFICIAL: the State Council has not published its 2027 holiday notice.
 # These days only exercise the wizard; nothing in the suite ships them as 2027 data.
-TEST_NOTICE_2027 = [
+TEST_NOTICE_2027 = (
     ("Test New Year", "holiday", "2027-01-01", "2027-01-03"),
     ("Test make-up day", "workday", "2027-01-09", "2027-01-09"),
     ("Test Spring Festival", "holiday", "2027-02-05", "2027-02-11"),
-]
+)
 
 
 @tagged("post_install", "-at_install")
@@ -30,8 +30,7 @@ class TestProvisionalCalendar(QiWindowCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.workday = cls.env["qi.workday"]
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(["qi_window"], ["zh_CN"])
+        cls._load_chinese(["qi_window"])
         cls.admin_zh = new_test_user(
             cls.env, "qi_admin_zh", groups="base.group_system,qi_window.group_qi_manager",
             name="Admin ZH", lang="zh_CN", tz="Asia/Shanghai",

@@ -7,6 +7,8 @@ derives comes from here, in the window's time zone (Asia/Shanghai unless the
 window says otherwise).
 """
 
+import datetime
+
 import pytz
 
 from odoo import fields
@@ -30,6 +32,24 @@ def china_date(value, window=None):
 def china_today(window=None):
     """Today in China (in the window's time zone)."""
     return china_date(fields.Datetime.now(), window)
+
+
+def china_datetime(day, at=datetime.time.min, window=None):
+    """The UTC datetime (naive, as Odoo stores it) of ``at`` o'clock on ``day`` in China."""
+    local = pytz.timezone(china_tz(window)).localize(datetime.datetime.combine(day, at))
+    return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+
+def china_bounds(date_from, date_to, window=None):
+    """``(start, end)``: the UTC datetimes of the start of ``date_from`` and of the
+    day after ``date_to`` in China, for ``start <= value < end`` domains."""
+    return china_datetime(date_from, window=window), china_datetime(date_to + datetime.timedelta(days=1), window=window)
+
+
+def china_format(value, window=None):
+    """``value``, a UTC datetime as Odoo stores it, written in China's time."""
+    value = fields.Datetime.to_datetime(value)
+    return pytz.utc.localize(value).astimezone(pytz.timezone(china_tz(window))).strftime("%Y-%m-%d %H:%M:%S")
 
 
 CHINA_LANG = "zh_CN"

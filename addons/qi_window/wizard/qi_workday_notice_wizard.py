@@ -14,7 +14,7 @@ class QiWorkdayNoticeWizard(models.TransientModel):
     _description = "Enter a State Council Holiday Notice"
 
     year = fields.Integer(required=True, default=lambda self: china_today().year + 1)
-    notice_number = fields.Char(string="Notice Number", required=True, help="E.g. 国办发明电〔2026〕X号.")
+    notice_number = fields.Char(required=True, help="E.g. 国办发明电〔2026〕X号.")
     notice_date = fields.Date(required=True)
     line_ids = fields.One2many("qi.workday.notice.wizard.line", "wizard_id", string="Days")
 
