@@ -40,7 +40,9 @@ class Secret:
     @property
     def marker(self):
         # letters and digits only: survives HTML, JSON, CSV, XLSX and PDF text unchanged
-        return "QIMK" + re.sub(r"[^A-Za-z0-9]", "", self.key).upper() + "X" + format(zlib.crc32(self.key.encode()), "08X")
+        return (
+            "QIMK" + re.sub(r"[^A-Za-z0-9]", "", self.key).upper() + "X" + format(zlib.crc32(self.key.encode()), "08X")
+        )
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,11 @@ def png(marker):
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
     return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"tEXt", b"Comment\x00" + marker.encode())
-        + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"tEXt", b"Comment\x00" + marker.encode())
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+        + chunk(b"IEND", b"")
     )
 
 

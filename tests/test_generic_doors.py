@@ -26,9 +26,14 @@ from odoo.addons.qi_catalogue.tools.validation import make_uscc
 from .generic_doors import Actor, Door, Secret, png, readable
 
 QUIET = (
-    "odoo.http", "odoo.addons.base.models.ir_rule", "odoo.addons.base.models.ir_model",
-    "odoo.addons.web.controllers.export", "odoo.addons.base.models.ir_attachment",
-    "odoo.addons.rpc.controllers.json2", "odoo.sql_db", "werkzeug",
+    "odoo.http",
+    "odoo.addons.base.models.ir_rule",
+    "odoo.addons.base.models.ir_model",
+    "odoo.addons.web.controllers.export",
+    "odoo.addons.base.models.ir_attachment",
+    "odoo.addons.rpc.controllers.json2",
+    "odoo.sql_db",
+    "werkzeug",
 )
 INTERNAL = frozenset({"staff_a", "staff_b", "leader", "coordinator"})
 
@@ -128,7 +133,9 @@ def _call_kw(method, make_args):
 def _spec(case, model, fields):
     Model = case.env[model]
     return {
-        name: {"fields": {"display_name": {}}} if Model._fields[name].type in ("many2one", "many2many", "one2many") else {}
+        name: {"fields": {"display_name": {}}}
+        if Model._fields[name].type in ("many2one", "many2many", "one2many")
+        else {}
         for name in fields
     }
 
@@ -153,13 +160,20 @@ def _json2(method):
     def fetch(case, actor):
         answers = []
         for model, ids, fields, _groupby in _each_target(case, per_id=method == "read"):
-            body = {"ids": ids, "fields": list(fields)} if method == "read" else {
-                "domain": [("id", "in", ids)], "fields": list(fields)}
+            body = (
+                {"ids": ids, "fields": list(fields)}
+                if method == "read"
+                else {"domain": [("id", "in", ids)], "fields": list(fields)}
+            )
             headers = {"Content-Type": "application/json"}
             if case.api_keys.get(actor.key):
                 headers["Authorization"] = f"Bearer {case.api_keys[actor.key]}"
-            answers.append((f"/json/2/{model}/{method} {ids}", case.request(
-                f"/json/2/{model}/{method}", data=json.dumps(body), headers=headers)))
+            answers.append(
+                (
+                    f"/json/2/{model}/{method} {ids}",
+                    case.request(f"/json/2/{model}/{method}", data=json.dumps(body), headers=headers),
+                )
+            )
         return answers
 
     return fetch
@@ -189,8 +203,17 @@ def _content(form):
 
 def _zip(case, actor):
     return [
-        (f"/mail/attachment/zip {attachment_id}", case.request("/mail/attachment/zip", data={
-            "file_ids": str(attachment_id), "zip_name": "files.zip", "csrf_token": http.Request.csrf_token(case)}))
+        (
+            f"/mail/attachment/zip {attachment_id}",
+            case.request(
+                "/mail/attachment/zip",
+                data={
+                    "file_ids": str(attachment_id),
+                    "zip_name": "files.zip",
+                    "csrf_token": http.Request.csrf_token(case),
+                },
+            ),
+        )
         for attachment_id in case.ids["attachments"]
     ]
 
@@ -199,11 +222,26 @@ def _thread_data(case, actor):
     answers = []
     for key in THREADS:
         model, res_id = case.threads[key]
-        params = {"fetch_params": [["mail.thread", {
-            "thread_model": model, "thread_id": res_id,
-            "request_list": ["activities", "attachments", "followers", "scheduledMessages", "suggestedRecipients",
-                             "contact_fields", "display_name"],
-        }]]}
+        params = {
+            "fetch_params": [
+                [
+                    "mail.thread",
+                    {
+                        "thread_model": model,
+                        "thread_id": res_id,
+                        "request_list": [
+                            "activities",
+                            "attachments",
+                            "followers",
+                            "scheduledMessages",
+                            "suggestedRecipients",
+                            "contact_fields",
+                            "display_name",
+                        ],
+                    },
+                ]
+            ]
+        }
         answers.append((f"/mail/data mail.thread {key}", case.jsonrpc("/mail/data", params)))
     return answers
 
@@ -212,8 +250,15 @@ def _thread_messages(case, actor):
     answers = []
     for key in THREADS:
         model, res_id = case.threads[key]
-        answers.append((f"/mail/thread/messages {key}", case.jsonrpc("/mail/thread/messages", {
-            "thread_model": model, "thread_id": res_id, "fetch_params": {"limit": 200}})))
+        answers.append(
+            (
+                f"/mail/thread/messages {key}",
+                case.jsonrpc(
+                    "/mail/thread/messages",
+                    {"thread_model": model, "thread_id": res_id, "fetch_params": {"limit": 200}},
+                ),
+            )
+        )
     return answers
 
 
@@ -230,17 +275,32 @@ def _post(case, actor):
     for key in POSTED_ON:
         model, res_id = case.threads[key]
         body = f"posted by {actor.key} on {key}"
-        answers.append((f"/mail/message/post {key}", case.jsonrpc("/mail/message/post", {
-            "thread_model": model, "thread_id": res_id,
-            "post_data": {"body": body, "message_type": "comment", "subtype_xmlid": "mail.mt_comment"},
-        })))
+        answers.append(
+            (
+                f"/mail/message/post {key}",
+                case.jsonrpc(
+                    "/mail/message/post",
+                    {
+                        "thread_model": model,
+                        "thread_id": res_id,
+                        "post_data": {"body": body, "message_type": "comment", "subtype_xmlid": "mail.mt_comment"},
+                    },
+                ),
+            )
+        )
         answers.append((f"landed on {key}", _landed(case, key, "mail.message", [("body", "ilike", body)])))
     # someone else's file, named in a post on the actor's own thread: once
     # posted, the file must still be closed to whoever could not open it
     model, res_id = case.threads[actor.home]
     for attachment_id in case.ids["attachments"]:
-        answer = case.jsonrpc("/mail/message/post", {"thread_model": model, "thread_id": res_id, "post_data": {
-            "body": "see the file", "message_type": "comment", "attachment_ids": [attachment_id]}})
+        answer = case.jsonrpc(
+            "/mail/message/post",
+            {
+                "thread_model": model,
+                "thread_id": res_id,
+                "post_data": {"body": "see the file", "message_type": "comment", "attachment_ids": [attachment_id]},
+            },
+        )
         answers.append((f"/mail/message/post {actor.home} with file {attachment_id}", answer))
         if b'"result"' in answer:
             url = f"/web/content/{attachment_id}?download=true"
@@ -254,8 +314,12 @@ def _upload(case, actor):
         model, res_id = case.threads[key]
         name = f"upload-{actor.key}-{key}.png"
         data = {"thread_model": model, "thread_id": str(res_id), "csrf_token": http.Request.csrf_token(case)}
-        answers.append((f"/mail/attachment/upload {key}", case.request(
-            "/mail/attachment/upload", data=data, files={"ufile": (name, png(name), "image/png")})))
+        answers.append(
+            (
+                f"/mail/attachment/upload {key}",
+                case.request("/mail/attachment/upload", data=data, files={"ufile": (name, png(name), "image/png")}),
+            )
+        )
         answers.append((f"landed on {key}", _landed(case, key, "ir.attachment", [("name", "=", name)])))
     return answers
 
@@ -263,8 +327,12 @@ def _upload(case, actor):
 def _report(kind, reports, cases):
     def fetch(case, actor):
         return [
-            (f"/report/{kind}/{report}/{key}", case.request(f"/report/{kind}/{report}/{case.threads[key][1]}", follow=True))
-            for report in reports for key in cases
+            (
+                f"/report/{kind}/{report}/{key}",
+                case.request(f"/report/{kind}/{report}/{case.threads[key][1]}", follow=True),
+            )
+            for report in reports
+            for key in cases
         ]
 
     return fetch
@@ -274,10 +342,22 @@ def _export(kind):
     def fetch(case, actor):
         answers = []
         for model, ids, fields, _groupby in _each_target(case, per_id=False):
-            data = {"model": model, "fields": [{"name": name, "label": name} for name in fields], "ids": False,
-                    "domain": [("id", "in", ids)], "import_compat": False}
-            answers.append((f"/web/export/{kind} {model}", case.request(
-                f"/web/export/{kind}", data={"data": json.dumps(data), "csrf_token": http.Request.csrf_token(case)})))
+            data = {
+                "model": model,
+                "fields": [{"name": name, "label": name} for name in fields],
+                "ids": False,
+                "domain": [("id", "in", ids)],
+                "import_compat": False,
+            }
+            answers.append(
+                (
+                    f"/web/export/{kind} {model}",
+                    case.request(
+                        f"/web/export/{kind}",
+                        data={"data": json.dumps(data), "csrf_token": http.Request.csrf_token(case)},
+                    ),
+                )
+            )
         return answers
 
     return fetch
@@ -286,58 +366,149 @@ def _export(kind):
 SUMMARY = "qi_case.report_qi_case_summary"
 SOURCE = "qi_archive.report_source_document"
 DOORS = [
-    Door("call_kw read", _call_kw("read", lambda c, m, ids, f, g: ([ids, list(f)], {})),
-         positive=(("staff_a", "note_a_body"), ("p1", "cert_p1"), ("leader", "rater"))),
-    Door("call_kw search_read", _call_kw(
-        "search_read", lambda c, m, ids, f, g: ([], {"domain": [("id", "in", ids)], "fields": list(f)})),
-         positive=(("staff_b", "note_b_body"), ("staff_b", "follower_b"))),
-    Door("call_kw web_read", _call_kw("web_read", lambda c, m, ids, f, g: ([ids], {"specification": _spec(c, m, f)})),
-         positive=(("staff_a", "case_a"), ("coordinator", "rater"))),
-    Door("call_kw web_search_read", _call_kw("web_search_read", lambda c, m, ids, f, g: (
-        [], {"domain": [("id", "in", ids)], "specification": _spec(c, m, f)})),
-         positive=(("staff_a", "note_a_file"), ("e1", "case_a"))),
-    Door("call_kw read_group", _call_kw("read_group", lambda c, m, ids, f, g: g and (
-        [], {"domain": [("id", "in", ids)], "fields": [], "groupby": [g], "lazy": False})),
-         positive=(("staff_a", "case_a"), ("leader", "rater"))),
-    Door("call_kw formatted_read_group", _call_kw("formatted_read_group", lambda c, m, ids, f, g: g and (
-        [], {"domain": [("id", "in", ids)], "groupby": [g], "aggregates": ["__count"]})),
-         positive=(("staff_b", "case_b"), ("leader", "rater"))),
-    Door("call_kw web_read_group", _call_kw("web_read_group", lambda c, m, ids, f, g: g and (
-        [], {"domain": [("id", "in", ids)], "groupby": [g], "aggregates": ["__count"], "auto_unfold": True,
-             "unfold_read_specification": _spec(c, m, f)})),
-         positive=(("staff_a", "note_a_body"), ("coordinator", "rater"))),
-    Door("call_kw name_search", _call_kw("name_search", lambda c, m, ids, f, g: (
-        [], {"name": "", "domain": [("id", "in", ids)], "limit": 100})),
-         positive=(("staff_b", "follower_b"),)),
-    Door("call_kw export_data", _call_kw("export_data", lambda c, m, ids, f, g: ([ids, list(f)], {})),
-         positive=(("staff_a", "case_a"), ("leader", "rater"))),
+    Door(
+        "call_kw read",
+        _call_kw("read", lambda c, m, ids, f, g: ([ids, list(f)], {})),
+        positive=(("staff_a", "note_a_body"), ("p1", "cert_p1"), ("leader", "rater")),
+    ),
+    Door(
+        "call_kw search_read",
+        _call_kw("search_read", lambda c, m, ids, f, g: ([], {"domain": [("id", "in", ids)], "fields": list(f)})),
+        positive=(("staff_b", "note_b_body"), ("staff_b", "follower_b")),
+    ),
+    Door(
+        "call_kw web_read",
+        _call_kw("web_read", lambda c, m, ids, f, g: ([ids], {"specification": _spec(c, m, f)})),
+        positive=(("staff_a", "case_a"), ("coordinator", "rater")),
+    ),
+    Door(
+        "call_kw web_search_read",
+        _call_kw(
+            "web_search_read",
+            lambda c, m, ids, f, g: ([], {"domain": [("id", "in", ids)], "specification": _spec(c, m, f)}),
+        ),
+        positive=(("staff_a", "note_a_file"), ("e1", "case_a")),
+    ),
+    Door(
+        "call_kw read_group",
+        _call_kw(
+            "read_group",
+            lambda c, m, ids, f, g: (
+                g and ([], {"domain": [("id", "in", ids)], "fields": [], "groupby": [g], "lazy": False})
+            ),
+        ),
+        positive=(("staff_a", "case_a"), ("leader", "rater")),
+    ),
+    Door(
+        "call_kw formatted_read_group",
+        _call_kw(
+            "formatted_read_group",
+            lambda c, m, ids, f, g: (
+                g and ([], {"domain": [("id", "in", ids)], "groupby": [g], "aggregates": ["__count"]})
+            ),
+        ),
+        positive=(("staff_b", "case_b"), ("leader", "rater")),
+    ),
+    Door(
+        "call_kw web_read_group",
+        _call_kw(
+            "web_read_group",
+            lambda c, m, ids, f, g: (
+                g
+                and (
+                    [],
+                    {
+                        "domain": [("id", "in", ids)],
+                        "groupby": [g],
+                        "aggregates": ["__count"],
+                        "auto_unfold": True,
+                        "unfold_read_specification": _spec(c, m, f),
+                    },
+                )
+            ),
+        ),
+        positive=(("staff_a", "note_a_body"), ("coordinator", "rater")),
+    ),
+    Door(
+        "call_kw name_search",
+        _call_kw(
+            "name_search", lambda c, m, ids, f, g: ([], {"name": "", "domain": [("id", "in", ids)], "limit": 100})
+        ),
+        positive=(("staff_b", "follower_b"),),
+    ),
+    Door(
+        "call_kw export_data",
+        _call_kw("export_data", lambda c, m, ids, f, g: ([ids, list(f)], {})),
+        positive=(("staff_a", "case_a"), ("leader", "rater")),
+    ),
     Door("call_kw copy", _copy, mutates=True, positive=(("staff_a", "case_a"), ("leader", "note_a_file"))),
     Door("/json/2 read", _json2("read"), positive=(("staff_a", "note_a_body"), ("p1", "cert_p1"))),
     Door("/json/2 search_read", _json2("search_read"), positive=(("staff_b", "note_b_file"),)),
-    Door("/web/content/<id>", _content("/web/content/{id}"), readers=ARCHIVED,
-         positive=(("staff_a", "note_a_file"), ("staff_a", "archived_file"))),
-    Door("/web/content/<id>/<filename>", _content("/web/content/{id}/file.png"), readers=ARCHIVED,
-         positive=(("staff_b", "note_b_file"),)),
-    Door("/web/content/<model>/<id>/<field>", _content("/web/content/ir.attachment/{id}/datas"), readers=ARCHIVED,
-         positive=(("staff_a", "note_a_file"), ("p1", "cert_p1"))),
-    Door("/web/content?model=&id=&field=", _content("/web/content?model=ir.attachment&id={id}&field=datas"),
-         readers=ARCHIVED, positive=(("leader", "note_b_file"),)),
-    Door("/web/content/<id>?access_token=", _content("/web/content/{id}?access_token={token}&download=true"),
-         readers=ARCHIVED, positive=(("staff_a", "archived_file"),)),
+    Door(
+        "/web/content/<id>",
+        _content("/web/content/{id}"),
+        readers=ARCHIVED,
+        positive=(("staff_a", "note_a_file"), ("staff_a", "archived_file")),
+    ),
+    Door(
+        "/web/content/<id>/<filename>",
+        _content("/web/content/{id}/file.png"),
+        readers=ARCHIVED,
+        positive=(("staff_b", "note_b_file"),),
+    ),
+    Door(
+        "/web/content/<model>/<id>/<field>",
+        _content("/web/content/ir.attachment/{id}/datas"),
+        readers=ARCHIVED,
+        positive=(("staff_a", "note_a_file"), ("p1", "cert_p1")),
+    ),
+    Door(
+        "/web/content?model=&id=&field=",
+        _content("/web/content?model=ir.attachment&id={id}&field=datas"),
+        readers=ARCHIVED,
+        positive=(("leader", "note_b_file"),),
+    ),
+    Door(
+        "/web/content/<id>?access_token=",
+        _content("/web/content/{id}?access_token={token}&download=true"),
+        readers=ARCHIVED,
+        positive=(("staff_a", "archived_file"),),
+    ),
     Door("/web/image/<id>", _content("/web/image/{id}"), readers=ARCHIVED, positive=(("staff_a", "note_a_file"),)),
-    Door("/web/image/<model>/<id>/<field>", _content("/web/image/ir.attachment/{id}/datas"), readers=ARCHIVED,
-         positive=(("p2", "cert_p2"),)),
+    Door(
+        "/web/image/<model>/<id>/<field>",
+        _content("/web/image/ir.attachment/{id}/datas"),
+        readers=ARCHIVED,
+        positive=(("p2", "cert_p2"),),
+    ),
     Door("/mail/attachment/zip", _zip, readers=ARCHIVED, positive=(("staff_a", "note_a_file"),)),
     Door("/mail/data mail.thread", _thread_data, positive=(("staff_b", "follower_b"),)),
     Door("/mail/thread/messages", _thread_messages, positive=(("staff_a", "note_a_body"), ("leader", "source_note"))),
-    Door("/mail/message/post", _post, mutates=True, readers=ARCHIVED,
-         positive=(("staff_a", "landed_case_a"), ("e2", "landed_case_b"))),
-    Door("/mail/attachment/upload", _upload, mutates=True,
-         positive=(("staff_b", "landed_case_b"), ("e1", "landed_case_a"))),
-    Door("/report/html", _report("html", (SUMMARY, SOURCE), ("case_a", "case_b", "case_s", "case_r")),
-         readers=ARCHIVED, positive=(("staff_a", "note_a_body"), ("staff_a", "source_note"), ("staff_b", "case_b"))),
-    Door("/report/pdf", _report("pdf", (SOURCE,), ("case_a", "case_s")), readers=ARCHIVED,
-         positive=(("leader", "note_a_body"), ("staff_a", "source_note"))),
+    Door(
+        "/mail/message/post",
+        _post,
+        mutates=True,
+        readers=ARCHIVED,
+        positive=(("staff_a", "landed_case_a"), ("e2", "landed_case_b")),
+    ),
+    Door(
+        "/mail/attachment/upload",
+        _upload,
+        mutates=True,
+        positive=(("staff_b", "landed_case_b"), ("e1", "landed_case_a")),
+    ),
+    Door(
+        "/report/html",
+        _report("html", (SUMMARY, SOURCE), ("case_a", "case_b", "case_s", "case_r")),
+        readers=ARCHIVED,
+        positive=(("staff_a", "note_a_body"), ("staff_a", "source_note"), ("staff_b", "case_b")),
+    ),
+    Door(
+        "/report/pdf",
+        _report("pdf", (SOURCE,), ("case_a", "case_s")),
+        readers=ARCHIVED,
+        positive=(("leader", "note_a_body"), ("staff_a", "source_note")),
+    ),
     Door("/web/export/csv", _export("csv"), positive=(("staff_a", "case_a"), ("leader", "rater"))),
     Door("/web/export/xlsx", _export("xlsx"), positive=(("staff_b", "case_b"), ("coordinator", "rater"))),
 ]
@@ -362,42 +533,76 @@ class TestGenericDoors(HttpCase):
             "e2": Partner.create({"name": "Doors Steel Works", "is_company": True}),
         }
         for key, base17 in (("p1", "91130300MA07GD001"), ("p2", "91130300MA07GD002")):
-            cls.companies[key] = Partner.create({
-                "name": f"Doors Lab {key}", "is_company": True, "is_qi_provider": True,
-                "qi_uscc": make_uscc(base17),
-            })
+            cls.companies[key] = Partner.create(
+                {
+                    "name": f"Doors Lab {key}",
+                    "is_company": True,
+                    "is_qi_provider": True,
+                    "qi_uscc": make_uscc(base17),
+                }
+            )
         cls.users, cls.passwords = {}, {}
         for actor in ACTORS:
             if not actor.groups:
                 continue
             password = f"{actor.key}-Doors-2026"
-            user = new_test_user(quiet, f"doors_{actor.key}", groups=actor.groups, password=password,
-                                 name=f"Doors {actor.key}", lang="zh_CN", tz="Asia/Shanghai")
+            user = new_test_user(
+                quiet,
+                f"doors_{actor.key}",
+                groups=actor.groups,
+                password=password,
+                name=f"Doors {actor.key}",
+                lang="zh_CN",
+                tz="Asia/Shanghai",
+            )
             if actor.company:
                 user.partner_id.parent_id = cls.companies[actor.company]
             cls.users[actor.key], cls.passwords[actor.key] = user, password
         users = cls.users
         windows = {}
         for key in ("a", "b"):
-            windows[key] = env["qi.window"].create({
-                "name": f"Doors Window {key}", "code": f"DOORS-{key}", "leader_id": users["leader"].id,
-                "staff_ids": [Command.create({"user_id": users[a.key].id}) for a in ACTORS if a.window == key],
-            })
+            windows[key] = env["qi.window"].create(
+                {
+                    "name": f"Doors Window {key}",
+                    "code": f"DOORS-{key}",
+                    "leader_id": users["leader"].id,
+                    "staff_ids": [Command.create({"user_id": users[a.key].id}) for a in ACTORS if a.window == key],
+                }
+            )
         category = env["qi.service.category"].create({"name": "Doors Metrology", "code": "DOORS-M"})
-        item = env["qi.service.item"].create({
-            "name": "Doors calibration", "code": "DOORS-1", "category_id": category.id, "time_limit_days": 10,
-        })
+        item = env["qi.service.item"].create(
+            {
+                "name": "Doors calibration",
+                "code": "DOORS-1",
+                "category_id": category.id,
+                "time_limit_days": 10,
+            }
+        )
         Attachment = env["ir.attachment"]
 
         def case(window, company, staff, provider, subject, description="<p>Service record</p>"):
-            record = env["qi.case"].with_user(staff).create({
-                "subject": subject, "description": description, "partner_id": cls.companies[company].id,
-                "window_id": windows[window].id, "user_id": staff.id, "channel": "walk_in",
-                "item_ids": [Command.set(item.ids)], "date_received": datetime(2026, 11, 2, 2, 0),
-            })
+            record = (
+                env["qi.case"]
+                .with_user(staff)
+                .create(
+                    {
+                        "subject": subject,
+                        "description": description,
+                        "partner_id": cls.companies[company].id,
+                        "window_id": windows[window].id,
+                        "user_id": staff.id,
+                        "channel": "walk_in",
+                        "item_ids": [Command.set(item.ids)],
+                        "date_received": datetime(2026, 11, 2, 2, 0),
+                    }
+                )
+            )
             record.action_accept()
-            assignment = env["qi.case.assignment"].with_user(staff).create(
-                {"case_id": record.id, "provider_id": cls.companies[provider].id, "item_id": item.id})
+            assignment = (
+                env["qi.case.assignment"]
+                .with_user(staff)
+                .create({"case_id": record.id, "provider_id": cls.companies[provider].id, "item_id": item.id})
+            )
             return record, assignment
 
         def finish(record, assignment):
@@ -408,11 +613,15 @@ class TestGenericDoors(HttpCase):
             record.action_complete()
 
         def note(record, staff, body_marker, file_marker=None):
-            attachment = file_marker and Attachment.with_user(staff).create({
-                "name": "review.png", "raw": png(file_marker), "res_model": "qi.case", "res_id": record.id})
+            attachment = file_marker and Attachment.with_user(staff).create(
+                {"name": "review.png", "raw": png(file_marker), "res_model": "qi.case", "res_id": record.id}
+            )
             return record.with_user(staff).message_post(
-                body=f"Internal review {body_marker}", attachment_ids=attachment and attachment.ids, message_type="comment",
-                subtype_xmlid="mail.mt_note"), attachment
+                body=f"Internal review {body_marker}",
+                attachment_ids=attachment and attachment.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            ), attachment
 
         staff_a, staff_b = users["staff_a"], users["staff_b"]
         case_a, assignment_p1 = case("a", "e1", staff_a, "p1", f"Gauges {M['case_a']}", f"<p>{M['case_a']}</p>")
@@ -425,30 +634,44 @@ class TestGenericDoors(HttpCase):
         Qualification = env["qi.provider.qualification"]
         qualifications = Qualification
         for key in ("p1", "p2"):
-            qualifications |= Qualification.create({
-                "provider_id": cls.companies[key].id, "qualification_type": "cnas_lab", "number": f"CNAS {key}",
-                "certificate_file": base64.b64encode(png(M[f"cert_{key}"])),
-                "certificate_filename": "certificate.png",
-            })
-        cert_files = Attachment.sudo().search([
-            ("res_model", "=", "qi.provider.qualification"), ("res_id", "in", qualifications.ids),
-            ("res_field", "=", "certificate_file")])
+            qualifications |= Qualification.create(
+                {
+                    "provider_id": cls.companies[key].id,
+                    "qualification_type": "cnas_lab",
+                    "number": f"CNAS {key}",
+                    "certificate_file": base64.b64encode(png(M[f"cert_{key}"])),
+                    "certificate_filename": "certificate.png",
+                }
+            )
+        cert_files = Attachment.sudo().search(
+            [
+                ("res_model", "=", "qi.provider.qualification"),
+                ("res_id", "in", qualifications.ids),
+                ("res_field", "=", "certificate_file"),
+            ]
+        )
         admin_file = Attachment.with_user(env.ref("base.user_admin")).create(
-            {"name": "admin-private.png", "raw": png(M["admin_private"])})
+            {"name": "admin-private.png", "raw": png(M["admin_private"])}
+        )
 
         # a trade secret, archived from a closed case of window A; staff A holds a grant
         case_s, assignment_s = case("a", "e1", staff_a, "p1", "Valve calibration record")
         finish(case_s, assignment_s)
         case_s.action_close()
-        source_file = Attachment.with_user(staff_a).create({
-            "name": "valve-drawing.png", "raw": png(M["archived_file"]), "res_model": "qi.case", "res_id": case_s.id})
+        source_file = Attachment.with_user(staff_a).create(
+            {"name": "valve-drawing.png", "raw": png(M["archived_file"]), "res_model": "qi.case", "res_id": case_s.id}
+        )
         note_s, _none = note(case_s, staff_a, M["source_note"])
         record = env["qi.archive.record"].with_user(staff_a)._qi_archive_source(case_s, confidentiality="trade_secret")
-        request = env["qi.archive.access.request"].with_user(staff_a).create(
-            {"record_ids": [Command.set(record.ids)], "reason": "Complaint review of the valve record"})
+        request = (
+            env["qi.archive.access.request"]
+            .with_user(staff_a)
+            .create({"record_ids": [Command.set(record.ids)], "reason": "Complaint review of the valve record"})
+        )
         request.action_submit()
         env["qi.archive.access.decision.wizard"].with_user(users["leader"]).create(
-            {"request_id": request.id}).action_approve()
+            {"request_id": request.id}
+        ).action_approve()
         archived_files = Attachment.sudo().search([("res_model", "=", "qi.archive.record"), ("res_id", "=", record.id)])
         # real tokens on the archived files and their source: a token never replaces the grant
         # sudo: the fixture gives the files a token, as a share link made before archiving would
@@ -458,32 +681,56 @@ class TestGenericDoors(HttpCase):
         # a rating of staff A's case, given by an enterprise user through the portal's sudo path
         case_r, assignment_r = case("a", "e1", staff_a, "p1", "Pressure gauge check")
         finish(case_r, assignment_r)
-        rater = new_test_user(quiet, "doors_rater", groups="base.group_portal", name=f"Rater {M['rater']}",
-                              lang="zh_CN", tz="Asia/Shanghai")
+        rater = new_test_user(
+            quiet,
+            "doors_rater",
+            groups="base.group_portal",
+            name=f"Rater {M['rater']}",
+            lang="zh_CN",
+            tz="Asia/Shanghai",
+        )
         rater.partner_id.parent_id = cls.companies["e1"]
         rating = env["qi.case.rating"].with_user(rater).sudo()._rate(case_r, rater.partner_id, "4", comment="Fine")
 
         rater = rater.with_env(env)
         cls.threads = {
-            "case_a": ("qi.case", case_a.id), "case_b": ("qi.case", case_b.id), "case_s": ("qi.case", case_s.id),
-            "case_r": ("qi.case", case_r.id), "rating": ("qi.case.rating", rating.id),
+            "case_a": ("qi.case", case_a.id),
+            "case_b": ("qi.case", case_b.id),
+            "case_s": ("qi.case", case_s.id),
+            "case_r": ("qi.case", case_r.id),
+            "rating": ("qi.case.rating", rating.id),
             "assignment_p1": ("qi.case.assignment", assignment_p1.id),
             "assignment_p2": ("qi.case.assignment", assignment_p2.id),
         }
         cases = case_a | case_b | case_s | case_r
         Message = env["mail.message"]
-        messages = note_a | note_b | note_s | Message.search([("model", "=", "qi.case.rating"), ("res_id", "=", rating.id)])
-        followers = env["mail.followers"].search([
-            "|", "&", ("res_model", "=", "qi.case"), ("res_id", "=", case_b.id),
-            "&", ("res_model", "=", "qi.case.rating"), ("res_id", "=", rating.id)])
+        messages = (
+            note_a | note_b | note_s | Message.search([("model", "=", "qi.case.rating"), ("res_id", "=", rating.id)])
+        )
+        followers = env["mail.followers"].search(
+            [
+                "|",
+                "&",
+                ("res_model", "=", "qi.case"),
+                ("res_id", "=", case_b.id),
+                "&",
+                ("res_model", "=", "qi.case.rating"),
+                ("res_id", "=", rating.id),
+            ]
+        )
         cls.ids = {
-            "cases": cases.ids, "messages": messages.ids, "followers": followers.ids, "ratings": rating.ids,
+            "cases": cases.ids,
+            "messages": messages.ids,
+            "followers": followers.ids,
+            "ratings": rating.ids,
             "qualifications": qualifications.ids,
             "attachments": (note_a_file | note_b_file | cert_files | admin_file | source_file | archived_files).ids,
         }
         cls.api_keys = {
-            key: env["res.users.apikeys"].with_user(user).sudo()._generate(
-                "rpc", "doors", datetime.now() + timedelta(days=1))
+            key: env["res.users.apikeys"]
+            .with_user(user)
+            .sudo()
+            ._generate("rpc", "doors", datetime.now() + timedelta(days=1))
             for key, user in users.items()
         }
 
@@ -497,13 +744,19 @@ class TestGenericDoors(HttpCase):
 
     def jsonrpc(self, route, params):
         with mute_logger(*QUIET):
-            response = self.url_open(route, json={"jsonrpc": "2.0", "method": "call", "id": 0, "params": params},
-                                     allow_redirects=False, timeout=60)
+            response = self.url_open(
+                route,
+                json={"jsonrpc": "2.0", "method": "call", "id": 0, "params": params},
+                allow_redirects=False,
+                timeout=60,
+            )
         return response.content
 
     def call_kw(self, model, method, args, kwargs=None):
-        return self.jsonrpc(f"/web/dataset/call_kw/{model}/{method}",
-                            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}})
+        return self.jsonrpc(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        )
 
     def _login(self, actor):
         if actor.groups:
@@ -556,18 +809,27 @@ class TestGenericDoors(HttpCase):
         self._login(ACTORS[0])  # staff A, the holder of the grant
         marker = SECRET["archived_file"].marker.encode()
         # sudo: the test picks the archived copy that carries the marker
-        archived = self.env["ir.attachment"].sudo().browse(self.ids["attachments"]).filtered(
-            lambda a: a.res_model == "qi.archive.record" and marker in (a.raw or b""))
+        archived = (
+            self.env["ir.attachment"]
+            .sudo()
+            .browse(self.ids["attachments"])
+            .filtered(lambda a: a.res_model == "qi.archive.record" and marker in (a.raw or b""))
+        )
         self.assertEqual(len(archived), 1)
         # the grant opens it now (so a refused copy is refused for being archived)
         self.assertIn(marker, readable(self.call_kw("ir.attachment", "read", [archived.ids, ["datas"]])))
         copies = []
-        for default in ({}, {"res_model": False, "res_id": 0}, {"res_model": "qi.case", "res_id": self.threads["case_a"][1]}):
+        for default in (
+            {},
+            {"res_model": False, "res_id": 0},
+            {"res_model": "qi.case", "res_id": self.threads["case_a"][1]},
+        ):
             answer = json.loads(self.call_kw("ir.attachment", "copy", [archived.ids], {"default": default}))
             copies += answer.get("result") or []
         # the grant ends, as time would end it
         self.env["qi.archive.access.request"].search([("requester_id", "=", self.users["staff_a"].id)]).write(
-            {"date_expiry": datetime.now() - timedelta(seconds=1)})
+            {"date_expiry": datetime.now() - timedelta(seconds=1)}
+        )
         self.assertFalse(readable(self.call_kw("ir.attachment", "read", [archived.ids, ["datas"]])).count(marker))
         for copy_id in copies:
             for url in (f"/web/content/{copy_id}?download=true", f"/web/content/ir.attachment/{copy_id}/datas"):

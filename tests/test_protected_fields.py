@@ -16,13 +16,24 @@ from odoo.addons.qi_window.tools.flow import FLOW
 MIXIN = "qi.protected.fields.mixin"
 # the models the defect reports name: each must use the mixin
 EXPECTED = {
-    "qi.case", "qi.case.extension", "qi.case.pause", "qi.improvement", "qi.evaluation.finding",
+    "qi.case",
+    "qi.case.extension",
+    "qi.case.pause",
+    "qi.improvement",
+    "qi.evaluation.finding",
     "qi.archive.access.request",
 }
 # a value of the right type for each kind of field
 SAMPLES = {
-    "boolean": True, "integer": 99, "float": 9.0, "char": "forged", "text": "forged",
-    "date": "2099-01-01", "datetime": "2099-01-01 00:00:00", "selection": None, "many2one": 1,
+    "boolean": True,
+    "integer": 99,
+    "float": 9.0,
+    "char": "forged",
+    "text": "forged",
+    "date": "2099-01-01",
+    "datetime": "2099-01-01 00:00:00",
+    "selection": None,
+    "many2one": 1,
 }
 
 
@@ -39,7 +50,8 @@ class TestProtectedFields(TransactionCase):
     def _models(self):
         mixin = self.env.registry[MIXIN]
         return sorted(
-            name for name, model in self.env.registry.items()
+            name
+            for name, model in self.env.registry.items()
             if name != MIXIN and not model._abstract and isinstance(self.env[name], mixin)
         )
 
@@ -70,8 +82,10 @@ class TestProtectedFields(TransactionCase):
             for name in self._models():
                 model = self.env[name].with_user(user)
                 for field_name in sorted(model._qi_protected_fields):
-                    with self.subTest(user=user.login, model=name, field=field_name), \
-                            self.assertRaisesRegex(AccessError, "service flow"):
+                    with (
+                        self.subTest(user=user.login, model=name, field=field_name),
+                        self.assertRaisesRegex(AccessError, "service flow"),
+                    ):
                         model.create([{field_name: self._sample(model, field_name)}])
 
     def test_write_of_a_protected_field_is_refused(self):

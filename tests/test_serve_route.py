@@ -24,7 +24,10 @@ def _serve_args(tmp_path, *args, **env):
     result = subprocess.run(
         [str(ROOT / "bin" / "qi-serve"), *args],
         env={**os.environ, "PYTHON": str(python), **env},
-        capture_output=True, text=True, timeout=60, check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     return result.stdout.splitlines()
 

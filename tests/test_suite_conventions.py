@@ -104,7 +104,10 @@ def test_po_files_follow_the_glossary(addon_dir):
 
 def test_glossary_names_the_terms_the_po_test_enforces():
     text = (ADDONS.parent / "docs" / "glossary.md").read_text(encoding="utf-8")
-    for term in ("| Service item, item | 服务事项 | 服务项目 |", "| Case (a demand being handled) | 办件 | 案件, 服务事项 |"):
+    for term in (
+        "| Service item, item | 服务事项 | 服务项目 |",
+        "| Case (a demand being handled) | 办件 | 案件, 服务事项 |",
+    ):
         assert term in text, f"docs/glossary.md lost the row {term!r}"
 
 
@@ -126,7 +129,9 @@ def _code_lines_matching(regex):
 
 def test_dates_come_from_the_china_helper():
     offenders = _code_lines_matching(USER_TZ_DATE_RE)
-    assert not offenders, "use qi_window.tools.china (china_today, china_date), not the user's time zone:\n" + "\n".join(offenders)
+    assert not offenders, (
+        "use qi_window.tools.china (china_today, china_date), not the user's time zone:\n" + "\n".join(offenders)
+    )
 
 
 # one clause id per citation: `grep R-7.3.3` must find every place that exists because of it

@@ -63,5 +63,6 @@ class TestSuiteRegistry(TransactionCase):
             deps = [d for d in manifest(addon_dir)["depends"] if d.startswith("qi_")]
             if addon_dir.name in order:
                 for dep in deps:
-                    self.assertLess(order.index(dep), order.index(addon_dir.name),
-                                    f"{addon_dir.name} may not depend on {dep}")
+                    self.assertLess(
+                        order.index(dep), order.index(addon_dir.name), f"{addon_dir.name} may not depend on {dep}"
+                    )

@@ -38,8 +38,10 @@ class TestWindowBound(TransactionCase):
         self.assertIn("qi.window.facility", models)
         self.assertIn(MIXIN, self.env.registry, "qi_window defines no window-bound mixin")
         mixin = self.env.registry[MIXIN]
-        self.assertFalse([name for name in models if not isinstance(self.env[name], mixin)],
-                         "window-bound models that do not re-check the rules after a move")
+        self.assertFalse(
+            [name for name in models if not isinstance(self.env[name], mixin)],
+            "window-bound models that do not re-check the rules after a move",
+        )
 
     def _kept_out(self, what, landed, operation, *args):
         """Run ``operation`` and undo it; fail unless it was refused or left
@@ -86,8 +88,12 @@ class TestWindowBound(TransactionCase):
                     if target:
                         self._kept_out(f"moved a record by its {link} into", moved, mine.write, {link: target.id})
                 values = record.copy_data({"window_id": self.window_b.id})[0]
-                self._kept_out("created a record in", lambda new: self.window_b in new.sudo().window_id,
-                               Model.with_user(self.staff).create, values)
+                self._kept_out(
+                    "created a record in",
+                    lambda new: self.window_b in new.sudo().window_id,
+                    Model.with_user(self.staff).create,
+                    values,
+                )
                 self.assertEqual(record.window_id, window_a)
                 checked.append(name)
         # the records of the demo data cover the suite's main window-bound models

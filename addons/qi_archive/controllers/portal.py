@@ -54,11 +54,13 @@ class QiArchivePortal(CustomerPortal):
             # sudo: group the chosen records by window, one request per window's leader
             by_window = records.sudo().grouped("window_id")
             for window_records in by_window.values():
-                access_request = request.env["qi.archive.access.request"].create({
-                    "record_ids": [(6, 0, window_records.ids)],
-                    "reason": reason.strip(),
-                    "date_to": date_to or fields.Date.add(china_today(), days=7),
-                })
+                access_request = request.env["qi.archive.access.request"].create(
+                    {
+                        "record_ids": [(6, 0, window_records.ids)],
+                        "reason": reason.strip(),
+                        "date_to": date_to or fields.Date.add(china_today(), days=7),
+                    }
+                )
                 access_request.action_submit()
         except (AccessError, UserError, ValidationError, ValueError) as error:
             request.env.cr.rollback()

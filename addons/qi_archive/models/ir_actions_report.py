@@ -33,9 +33,9 @@ class IrActionsReport(models.Model):
             return
         # plain SQL: which documents are archived, without caching their records
         archive.flush_model(["source_model", "source_id"])
-        self.env.cr.execute(SQL(
-            "SELECT id FROM qi_archive_record WHERE source_model = %s AND source_id = ANY(%s)", report.model, ids
-        ))
+        self.env.cr.execute(
+            SQL("SELECT id FROM qi_archive_record WHERE source_model = %s AND source_id = ANY(%s)", report.model, ids)
+        )
         record_ids = [row[0] for row in self.env.cr.fetchall()]
         if not record_ids:
             return

@@ -50,8 +50,9 @@ class IrAttachment(models.Model):
         self.flush_model(["res_model", "res_id"])
         self.env["qi.archive.record"].flush_model(["source_model", "source_id"])
         self.env["qi.archive.file"].flush_model(["origin_attachment_id", "record_id"])
-        self.env.cr.execute(SQL(
-            """SELECT a.id, a.res_id, TRUE FROM ir_attachment a
+        self.env.cr.execute(
+            SQL(
+                """SELECT a.id, a.res_id, TRUE FROM ir_attachment a
                 WHERE a.id = ANY(%(ids)s) AND a.res_model = %(archive)s AND a.res_id != 0
                UNION
                SELECT a.id, r.id, FALSE FROM ir_attachment a
@@ -61,8 +62,11 @@ class IrAttachment(models.Model):
                SELECT a.id, f.record_id, FALSE FROM ir_attachment a
                  JOIN qi_archive_file f ON f.origin_attachment_id = a.id
                 WHERE a.id = ANY(%(ids)s) AND a.res_model LIKE %(suite)s""",
-            ids=ids, archive=ARCHIVE_MODEL, suite=SUITE_MODELS,
-        ))
+                ids=ids,
+                archive=ARCHIVE_MODEL,
+                suite=SUITE_MODELS,
+            )
+        )
         return self.env.cr.fetchall()
 
     def _qi_archived(self):
@@ -87,10 +91,12 @@ class IrAttachment(models.Model):
         refused = {record_id for record_id in record_ids if record_id not in grants}
         if action == "mail":
             # a trade secret never leaves by mail, even with a grant
-            self.env.cr.execute(SQL(
-                "SELECT id FROM qi_archive_record WHERE id = ANY(%s) AND confidentiality = 'trade_secret'",
-                list(record_ids),
-            ))
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM qi_archive_record WHERE id = ANY(%s) AND confidentiality = 'trade_secret'",
+                    list(record_ids),
+                )
+            )
             refused.update(row[0] for row in self.env.cr.fetchall())
         forbidden = {att_id for att_id, record_id, _copy in protection if record_id in refused}
         links = sorted({(att_id, record_id) for att_id, record_id, _copy in protection})
@@ -254,8 +260,7 @@ class IrAttachment(models.Model):
         if not self._qi_archive_internal() and self._qi_protected():
             raise AccessError(
                 self.env._(
-                    "Archived files cannot be copied: open them under an access grant instead; "
-                    "every opening is logged."
+                    "Archived files cannot be copied: open them under an access grant instead; every opening is logged."
                 )
             )
         return super().copy(default=default)

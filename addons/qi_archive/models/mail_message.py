@@ -8,7 +8,9 @@ class MailMessage(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         messages = super().create(vals_list)
-        with_files = [message.id for message, vals in zip(messages, vals_list, strict=True) if vals.get("attachment_ids")]
+        with_files = [
+            message.id for message, vals in zip(messages, vals_list, strict=True) if vals.get("attachment_ids")
+        ]
         if with_files:
             messages.browse(with_files)._qi_check_archived_attachments()
         return messages
@@ -30,9 +32,12 @@ class MailMessage(models.Model):
             attachment_ids = {att_id for message_id in self._ids for att_id in cache[message_id]}
         else:
             self.flush_model(["attachment_ids"])
-            self.env.cr.execute(SQL(
-                "SELECT DISTINCT attachment_id FROM message_attachment_rel WHERE message_id = ANY(%s)", list(self.ids)
-            ))
+            self.env.cr.execute(
+                SQL(
+                    "SELECT DISTINCT attachment_id FROM message_attachment_rel WHERE message_id = ANY(%s)",
+                    list(self.ids),
+                )
+            )
             attachment_ids = {row[0] for row in self.env.cr.fetchall()}
         attachments = self.env["ir.attachment"].browse(sorted(attachment_ids))
         if attachments:

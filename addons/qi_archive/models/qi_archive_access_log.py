@@ -33,7 +33,9 @@ class QiArchiveAccessLog(models.Model):
     record_id = fields.Many2one("qi.archive.record", required=True, readonly=True, index=True, ondelete="cascade")
     file_id = fields.Many2one("qi.archive.file", readonly=True, index=True, ondelete="set null")
     file_name = fields.Char(readonly=True)
-    request_id = fields.Many2one("qi.archive.access.request", string="Grant", readonly=True, index=True, ondelete="restrict")
+    request_id = fields.Many2one(
+        "qi.archive.access.request", string="Grant", readonly=True, index=True, ondelete="restrict"
+    )
     action = fields.Selection(LOG_ACTIONS, required=True, readonly=True, index=True)
     ip_address = fields.Char(string="IP Address", readonly=True)
     window_id = fields.Many2one(related="record_id.window_id", store=True, index=True)
@@ -76,12 +78,15 @@ class QiArchiveAccessLog(models.Model):
         # plain SQL: the names and file lines of what was opened, without
         # putting protected records in the cache of the caller's environment
         self.env["qi.archive.file"].flush_model(["attachment_id", "origin_attachment_id", "record_id", "name"])
-        self.env.cr.execute(SQL(
-            """SELECT f.record_id, COALESCE(f.attachment_id, 0), COALESCE(f.origin_attachment_id, 0), f.id, f.name
+        self.env.cr.execute(
+            SQL(
+                """SELECT f.record_id, COALESCE(f.attachment_id, 0), COALESCE(f.origin_attachment_id, 0), f.id, f.name
                  FROM qi_archive_file f
                 WHERE f.attachment_id = ANY(%s) OR f.origin_attachment_id = ANY(%s)""",
-            attachment_ids, attachment_ids,
-        ))
+                attachment_ids,
+                attachment_ids,
+            )
+        )
         lines = {}
         for record_id, copy_id, origin_id, line_id, name in self.env.cr.fetchall():
             for att_id in (copy_id, origin_id):
@@ -94,22 +99,27 @@ class QiArchiveAccessLog(models.Model):
         for att_id, record_id in links:
             line_id, name = lines.get((att_id, record_id), (False, names.get(att_id) or file_name))
             grant = grants.get(record_id)
-            vals_list.append({
-                "date": now,
-                "user_id": self.env.uid,
-                "record_id": record_id,
-                "file_id": line_id,
-                "file_name": name,
-                "request_id": grant.id if grant else False,
-                "action": action,
-                "ip_address": ip_address,
-            })
+            vals_list.append(
+                {
+                    "date": now,
+                    "user_id": self.env.uid,
+                    "record_id": record_id,
+                    "file_id": line_id,
+                    "file_name": name,
+                    "request_id": grant.id if grant else False,
+                    "action": action,
+                    "ip_address": ip_address,
+                }
+            )
         # On a read-only request (a replica serving /web/content) this insert
         # fails and Odoo replays the request on a read/write cursor: the access
         # is never served without its log line.
         # sudo: users never write the log themselves; this is the access check writing it
         self.sudo().with_context(qi_archive_internal=True).create(vals_list)
         _logger.info(
-            "Archive access: user %s %s %s from %s", self.env.uid, action,
-            [v["file_name"] for v in vals_list], ip_address,
+            "Archive access: user %s %s %s from %s",
+            self.env.uid,
+            action,
+            [v["file_name"] for v in vals_list],
+            ip_address,
         )

@@ -35,38 +35,68 @@ class QiArchiveAccessRequest(models.Model):
     _order = "id desc"
     # set by the decision flow only, never by hand or RPC; the window (and so the
     # leader who decides) always follows the records
-    _qi_protected_fields = frozenset({
-        "state", "approver_id", "date_decided", "date_start", "date_expiry", "decision_note", "requester_id",
-        "name", "window_id", "leader_id", "company_id", "requester_is_portal",
-    })
+    _qi_protected_fields = frozenset(
+        {
+            "state",
+            "approver_id",
+            "date_decided",
+            "date_start",
+            "date_expiry",
+            "decision_note",
+            "requester_id",
+            "name",
+            "window_id",
+            "leader_id",
+            "company_id",
+            "requester_is_portal",
+        }
+    )
     _qi_flow_key = "qi_archive_decision"
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     requester_id = fields.Many2one(
-        "res.users", required=True, readonly=True, index=True,
-        default=lambda self: self.env.user, ondelete="restrict", tracking=True,
+        "res.users",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.user,
+        ondelete="restrict",
+        tracking=True,
     )
     requester_is_portal = fields.Boolean(
         string="Enterprise Request", compute="_compute_requester_is_portal", store=True
     )
     record_ids = fields.Many2many(
-        "qi.archive.record", "qi_archive_access_request_record_rel", "request_id", "record_id",
-        string="Records", required=True, domain="[('state', '=', 'archived')]",
+        "qi.archive.record",
+        "qi_archive_access_request_record_rel",
+        "request_id",
+        "record_id",
+        string="Records",
+        required=True,
+        domain="[('state', '=', 'archived')]",
     )
     record_count = fields.Integer(compute="_compute_record_count")
     window_id = fields.Many2one(
-        "qi.window", compute="_compute_window_id", store=True, index=True,
+        "qi.window",
+        compute="_compute_window_id",
+        store=True,
+        index=True,
         help="The window of the records: its leader decides.",
     )
     company_id = fields.Many2one(related="window_id.company_id", store=True, index=True)
     leader_id = fields.Many2one(related="window_id.leader_id", store=True, index=True, string="Window Leader")
     reason = fields.Text(required=True, tracking=True)
     date_from = fields.Date(
-        string="From", required=True, default=lambda self: china_today(), tracking=True,
+        string="From",
+        required=True,
+        default=lambda self: china_today(),
+        tracking=True,
         help="First day of the requested consultation period.",
     )
     date_to = fields.Date(
-        string="To", required=True, tracking=True,
+        string="To",
+        required=True,
+        tracking=True,
         default=lambda self: fields.Date.add(china_today(), days=7),
         help="Last day of the requested consultation period.",
     )
@@ -107,7 +137,9 @@ class QiArchiveAccessRequest(models.Model):
         now = fields.Datetime.now()
         for request in self:
             request.is_active = bool(
-                request.state == "approved" and request.date_start and request.date_expiry
+                request.state == "approved"
+                and request.date_start
+                and request.date_expiry
                 and request.date_start <= now < request.date_expiry
             )
 
@@ -182,8 +214,9 @@ class QiArchiveAccessRequest(models.Model):
                 for request in self:
                     if request.state not in ("draft", "submitted"):
                         raise UserError(
-                            self.env._("%s is decided: its records, reason and period can no longer change.",
-                                       request.name)
+                            self.env._(
+                                "%s is decided: its records, reason and period can no longer change.", request.name
+                            )
                         )
                     if request.requester_id != self.env.user:
                         raise AccessError(self.env._("Only the requester can change request %s.", request.name))
@@ -216,7 +249,11 @@ class QiArchiveAccessRequest(models.Model):
                 WHERE req.requester_id = %s AND req.state = 'approved'
                   AND req.date_start <= %s AND req.date_expiry > %s
                   AND rec.state = 'archived' AND (%s OR rec.confidentiality != 'trade_secret')""",
-            select or SQL("rel.record_id"), user.id, now, now, not user.share,
+            select or SQL("rel.record_id"),
+            user.id,
+            now,
+            now,
+            not user.share,
         )
 
     @api.model
@@ -248,12 +285,18 @@ class QiArchiveAccessRequest(models.Model):
             # sudo(False): the leader is returned in the caller's environment
             return leader.sudo(False)
         # sudo: who leads the operating organisation is not a secret of the requester
-        managers = self.env["res.users"].sudo().search([
-            ("all_group_ids", "in", self.env.ref("qi_window.group_qi_manager").id),
-            ("company_ids", "in", self.company_id.ids),
-            ("share", "=", False),
-            ("id", "!=", self.requester_id.id),
-        ])
+        managers = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("all_group_ids", "in", self.env.ref("qi_window.group_qi_manager").id),
+                    ("company_ids", "in", self.company_id.ids),
+                    ("share", "=", False),
+                    ("id", "!=", self.requester_id.id),
+                ]
+            )
+        )
         # sudo(False): the leaders are returned in the caller's environment
         return managers.sudo(False) - self.env.ref("base.user_root")
 
@@ -290,14 +333,16 @@ class QiArchiveAccessRequest(models.Model):
             if start >= expiry:
                 raise UserError(self.env._("The grant of %s would end before it starts.", request.name))
             # sudo: the decision fields are written by this flow only, after the check above
-            request.sudo().write({
-                "state": "approved",
-                "approver_id": self.env.uid,
-                "date_decided": now,
-                "date_start": start,
-                "date_expiry": expiry,
-                "decision_note": note or False,
-            })
+            request.sudo().write(
+                {
+                    "state": "approved",
+                    "approver_id": self.env.uid,
+                    "date_decided": now,
+                    "date_start": start,
+                    "date_expiry": expiry,
+                    "decision_note": note or False,
+                }
+            )
             request._qi_close_activities(self.env._("Granted until %s", request._qi_format(expiry)))
             request._qi_notify_requester(
                 request._qi_requester_env()._(
@@ -315,12 +360,14 @@ class QiArchiveAccessRequest(models.Model):
             raise UserError(self.env._("Say why the request is refused."))
         for request in self:
             # sudo: the decision fields are written by this flow only, after the check above
-            request.sudo().write({
-                "state": "refused",
-                "approver_id": self.env.uid,
-                "date_decided": fields.Datetime.now(),
-                "decision_note": note,
-            })
+            request.sudo().write(
+                {
+                    "state": "refused",
+                    "approver_id": self.env.uid,
+                    "date_decided": fields.Datetime.now(),
+                    "decision_note": note,
+                }
+            )
             request._qi_close_activities(self.env._("Refused"))
             request._qi_notify_requester(
                 request._qi_requester_env()._(
@@ -366,8 +413,9 @@ class QiArchiveAccessRequest(models.Model):
                 # sudo: the window's name, for a portal requester too
                 window_name = request.sudo().window_id.display_name
                 raise UserError(
-                    self.env._("Window %s has no leader to decide: ask the operating organisation to name one.",
-                               window_name)
+                    self.env._(
+                        "Window %s has no leader to decide: ask the operating organisation to name one.", window_name
+                    )
                 )
             for approver in approvers:
                 # sudo: a portal requester cannot schedule activities; the leader gets a to-do

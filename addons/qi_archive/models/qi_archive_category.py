@@ -56,9 +56,7 @@ class QiArchiveCategory(models.Model):
     description = fields.Text(translate=True)
 
     _code_uniq = models.Constraint("UNIQUE(code)", "Another archive category already uses this code.")
-    _retention_positive = models.Constraint(
-        "CHECK(retention_years >= 0)", "The retention period cannot be negative."
-    )
+    _retention_positive = models.Constraint("CHECK(retention_years >= 0)", "The retention period cannot be negative.")
 
     def _get_default_for(self, source_type):
         """The first active category of a source type."""

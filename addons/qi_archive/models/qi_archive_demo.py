@@ -33,15 +33,19 @@ class QiArchiveRecordDemo(models.Model):
             [("stage_code", "=", "closed"), ("id", "not in", closed_cases.ids)], order="id", limit=1
         )
         if secret_source:
-            archive._qi_archive_source(secret_source, confidentiality="trade_secret", note="企业工艺参数，属于商业秘密。")
+            archive._qi_archive_source(
+                secret_source, confidentiality="trade_secret", note="企业工艺参数，属于商业秘密。"
+            )
         requester = ref("qi_window.user_zhou_qiang_demo")
         request_model = self.env["qi.archive.access.request"]
         if cases:
-            granted = request_model.with_user(requester).create({
-                "record_ids": [(6, 0, cases[:2].filtered(lambda r: r.window_id == cases[0].window_id).ids)],
-                "reason": "年度服务质量评价抽查服务记录。",
-                "date_to": fields.Date.add(china_today(), days=30),
-            })
+            granted = request_model.with_user(requester).create(
+                {
+                    "record_ids": [(6, 0, cases[:2].filtered(lambda r: r.window_id == cases[0].window_id).ids)],
+                    "reason": "年度服务质量评价抽查服务记录。",
+                    "date_to": fields.Date.add(china_today(), days=30),
+                }
+            )
             granted.with_user(requester).action_submit()
             granted.with_user(leader)._qi_approve(note="同意查阅，限期内使用。")
             # the coordination department opened the frozen document once
@@ -49,23 +53,27 @@ class QiArchiveRecordDemo(models.Model):
             if frozen:
                 frozen.attachment_id.with_user(requester).raw  # noqa: B018 (reading is what gets logged)
         if len(cases) > 2:
-            expired = request_model.with_user(requester).create({
-                "record_ids": [(6, 0, cases[-1:].ids)],
-                "reason": "核查企业投诉涉及的服务过程。",
-                "date_from": fields.Date.add(china_today(), days=-20),
-                "date_to": fields.Date.add(china_today(), days=-10),
-            })
+            expired = request_model.with_user(requester).create(
+                {
+                    "record_ids": [(6, 0, cases[-1:].ids)],
+                    "reason": "核查企业投诉涉及的服务过程。",
+                    "date_from": fields.Date.add(china_today(), days=-20),
+                    "date_to": fields.Date.add(china_today(), days=-10),
+                }
+            )
             expired.with_user(requester).action_submit()
             now = fields.Datetime.now()
             # sudo: demo history, a grant decided three weeks ago and over since
-            expired.sudo().write({
-                "state": "expired",
-                "approver_id": leader.id,
-                "date_decided": now - timedelta(days=20),
-                "date_start": now - timedelta(days=20),
-                "date_expiry": now - timedelta(days=10),
-                "decision_note": "同意查阅。",
-            })
+            expired.sudo().write(
+                {
+                    "state": "expired",
+                    "approver_id": leader.id,
+                    "date_decided": now - timedelta(days=20),
+                    "date_start": now - timedelta(days=20),
+                    "date_expiry": now - timedelta(days=10),
+                    "decision_note": "同意查阅。",
+                }
+            )
             # sudo: the leader's to-do of that old request was done long ago
             expired.sudo().activity_unlink(["mail.mail_activity_data_todo"])
         self._qi_demo_requests(cases, requester, leader)
@@ -88,11 +96,13 @@ class QiArchiveRecordDemo(models.Model):
             ("核查服务时限统计口径，已改为查阅月度统计报表。", "cancelled"),
         ]
         for index, (reason, state) in enumerate(stories):
-            request = request_model.create({
-                "record_ids": [(6, 0, cases[index % len(cases)].ids)],
-                "reason": reason,
-                "date_to": fields.Date.add(today, days=15 + index),
-            })
+            request = request_model.create(
+                {
+                    "record_ids": [(6, 0, cases[index % len(cases)].ids)],
+                    "reason": reason,
+                    "date_to": fields.Date.add(today, days=15 + index),
+                }
+            )
             if state == "draft":
                 continue
             request.action_submit()

@@ -18,14 +18,19 @@ class QiArchiveFile(models.Model):
     sequence = fields.Integer(readonly=True, default=10)
     kind = fields.Selection(
         [("frozen", "Frozen Document"), ("attachment", "Attached File")],
-        required=True, readonly=True, default="attachment",
+        required=True,
+        readonly=True,
+        default="attachment",
     )
     name = fields.Char(required=True, readonly=True)
     mimetype = fields.Char(string="Type", readonly=True)
     file_size = fields.Integer(string="Size (bytes)", readonly=True)
     sha256 = fields.Char(string="SHA-256", required=True, readonly=True, index=True)
     attachment_id = fields.Many2one(
-        "ir.attachment", readonly=True, index="btree_not_null", ondelete="restrict",
+        "ir.attachment",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
         help="Emptied when the record is disposed of.",
     )
     origin = fields.Char(readonly=True, help="The document the file was copied from.")
@@ -45,17 +50,13 @@ class QiArchiveFile(models.Model):
 
     def write(self, vals):
         if not self.env["qi.archive.record"]._qi_internal():
-            raise AccessError(
-                self.env._("Archived files cannot be changed (%s).", ", ".join(self.mapped("name")))
-            )
+            raise AccessError(self.env._("Archived files cannot be changed (%s).", ", ".join(self.mapped("name"))))
         return super().write(vals)
 
     @deletion_guard
     def _unlink_except_archive_process(self):
         if not self.env["qi.archive.record"]._qi_internal():
-            raise AccessError(
-                self.env._("Archived files cannot be deleted (%s).", ", ".join(self.mapped("name")))
-            )
+            raise AccessError(self.env._("Archived files cannot be deleted (%s).", ", ".join(self.mapped("name"))))
 
     def copy(self, default=None):  # pylint: disable=method-required-super  # refuses on purpose
         raise AccessError(self.env._("An archived file cannot be duplicated."))
@@ -65,7 +66,8 @@ class QiArchiveFile(models.Model):
         exportable = self.filtered(lambda f: f.confidentiality != "trade_secret")
         # the lines export what they say of a file, never the file's content
         fields = [
-            ["attachment_id", ".id"] if path and path[0] == "attachment_id" and path[1:] not in ([], ["id"], [".id"])
+            ["attachment_id", ".id"]
+            if path and path[0] == "attachment_id" and path[1:] not in ([], ["id"], [".id"])
             else path
             for path in fields
         ]

@@ -14,7 +14,9 @@ class QiArchiveIntegrityIssue(models.Model):
     _inherit = ["qi.window.bound.mixin"]
     _order = "report_id, record_id, id"
 
-    report_id = fields.Many2one("qi.archive.integrity.report", required=True, readonly=True, index=True, ondelete="cascade")
+    report_id = fields.Many2one(
+        "qi.archive.integrity.report", required=True, readonly=True, index=True, ondelete="cascade"
+    )
     record_id = fields.Many2one("qi.archive.record", required=True, readonly=True, index=True, ondelete="cascade")
     file_id = fields.Many2one("qi.archive.file", readonly=True, ondelete="set null")
     kind = fields.Selection(ISSUE_KINDS, required=True, readonly=True)

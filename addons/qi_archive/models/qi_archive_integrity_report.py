@@ -59,25 +59,33 @@ class QiArchiveIntegrityReport(models.Model):
         records.check_access("read")
         now = fields.Datetime.now()
         # sudo: the report only records hash comparisons; users cannot forge it
-        report = self.sudo().with_context(qi_archive_internal=True).create({
-            "name": self.env._("Integrity check of %s", fields.Datetime.to_string(now)),
-            "date": now,
-            "trigger": trigger,
-            "user_id": self.env.uid,
-        })
+        report = (
+            self.sudo()
+            .with_context(qi_archive_internal=True)
+            .create(
+                {
+                    "name": self.env._("Integrity check of %s", fields.Datetime.to_string(now)),
+                    "date": now,
+                    "trigger": trigger,
+                    "user_id": self.env.uid,
+                }
+            )
+        )
         issues = []
         files = 0
         for batch in batches(self.env, records, batch_size):
             issues += batch._qi_integrity_issues()
             # sudo: counting the checked files of records the caller may read
             files += sum(len(r.file_ids) for r in batch.sudo() if r.state == "archived")
-        report.write({
-            "record_count": len(records),
-            "file_count": files,
-            "issue_ids": [(0, 0, issue) for issue in issues],
-            "issue_count": len(issues),
-            "state": "issues" if issues else "ok",
-        })
+        report.write(
+            {
+                "record_count": len(records),
+                "file_count": files,
+                "issue_ids": [(0, 0, issue) for issue in issues],
+                "issue_count": len(issues),
+                "state": "issues" if issues else "ok",
+            }
+        )
         if issues:
             report._qi_alert()
         # sudo(False): the report goes back to the caller with his own rights

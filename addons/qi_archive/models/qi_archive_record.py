@@ -51,12 +51,14 @@ class QiArchiveRecord(models.Model):
     window_id = fields.Many2one("qi.window", required=True, readonly=True, index=True, ondelete="restrict")
     company_id = fields.Many2one(related="window_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(
-        "res.partner", string="Service Object", readonly=True, index=True, ondelete="restrict",
+        "res.partner",
+        string="Service Object",
+        readonly=True,
+        index=True,
+        ondelete="restrict",
         help="The enterprise the record is about; it may request access through the portal.",
     )
-    category_id = fields.Many2one(
-        "qi.archive.category", required=True, readonly=True, index=True, ondelete="restrict"
-    )
+    category_id = fields.Many2one("qi.archive.category", required=True, readonly=True, index=True, ondelete="restrict")
     year = fields.Integer(required=True, readonly=True, index=True, aggregator=False)
     confidentiality = fields.Selection(CONFIDENTIALITY, required=True, readonly=True, index=True)
     retention_years = fields.Integer(string="Retention (years)", readonly=True, help="0: kept permanently.")
@@ -66,12 +68,19 @@ class QiArchiveRecord(models.Model):
     archived_by_id = fields.Many2one("res.users", required=True, readonly=True, ondelete="restrict")
     state = fields.Selection(
         [("archived", "Archived"), ("disposed", "Disposed (tombstone)")],
-        default="archived", required=True, readonly=True, index=True,
+        default="archived",
+        required=True,
+        readonly=True,
+        index=True,
     )
     file_ids = fields.One2many("qi.archive.file", "record_id", string="Files", readonly=True)
     file_count = fields.Integer(compute="_compute_file_count")
     previous_id = fields.Many2one(
-        "qi.archive.record", string="Previous Record", readonly=True, ondelete="restrict", index="btree_not_null",
+        "qi.archive.record",
+        string="Previous Record",
+        readonly=True,
+        ondelete="restrict",
+        index="btree_not_null",
         help="The record archived before this one at the same window: the hash chain.",
     )
     previous_hash = fields.Char(readonly=True)
@@ -80,12 +89,17 @@ class QiArchiveRecord(models.Model):
     disposed_by_id = fields.Many2one("res.users", readonly=True, ondelete="restrict")
     disposal_reason = fields.Text(readonly=True)
     request_ids = fields.Many2many(
-        "qi.archive.access.request", "qi_archive_access_request_record_rel", "record_id", "request_id",
-        string="Access Requests", readonly=True,
+        "qi.archive.access.request",
+        "qi_archive_access_request_record_rel",
+        "record_id",
+        "request_id",
+        string="Access Requests",
+        readonly=True,
     )
     access_state = fields.Selection(
         [("none", "No Access"), ("granted", "Granted"), ("disposed", "Disposed")],
-        string="My Access", compute="_compute_access_state",
+        string="My Access",
+        compute="_compute_access_state",
     )
     access_expiry = fields.Datetime(string="My Access Until", compute="_compute_access_state")
     can_dispose = fields.Boolean(compute="_compute_can_dispose")
@@ -105,7 +119,9 @@ class QiArchiveRecord(models.Model):
     # computes
     # ------------------------------------------------------------------
     def _compute_file_count(self):
-        counts = dict(self.env["qi.archive.file"]._read_group([("record_id", "in", self.ids)], ["record_id"], ["__count"]))
+        counts = dict(
+            self.env["qi.archive.file"]._read_group([("record_id", "in", self.ids)], ["record_id"], ["__count"])
+        )
         for record in self:
             record.file_count = counts.get(record, 0)
 
@@ -142,7 +158,9 @@ class QiArchiveRecord(models.Model):
     def create(self, vals_list):
         if not self._qi_internal():
             raise AccessError(
-                self.env._("Archive records are made by archiving a document (the Archive action), not created directly.")
+                self.env._(
+                    "Archive records are made by archiving a document (the Archive action), not created directly."
+                )
             )
         return super().create(vals_list)
 
@@ -182,16 +200,16 @@ class QiArchiveRecord(models.Model):
     @api.model
     def _qi_find_archive(self, source):
         # sudo: whether a document is archived is not a secret of the archive
-        return self.sudo().search(
-            [("source_model", "=", source._name), ("source_id", "=", source.id)], limit=1
-        ).sudo(False)  # sudo(False): the caller's rights again for what is returned
+        return (
+            self.sudo()
+            .search([("source_model", "=", source._name), ("source_id", "=", source.id)], limit=1)
+            .sudo(False)
+        )  # sudo(False): the caller's rights again for what is returned
 
     @api.model
     def _qi_archived_ids(self, model_name):
         self.env["qi.archive.record"].flush_model(["source_model", "source_id"])
-        self.env.cr.execute(
-            SQL("SELECT source_id FROM qi_archive_record WHERE source_model = %s", model_name)
-        )
+        self.env.cr.execute(SQL("SELECT source_id FROM qi_archive_record WHERE source_model = %s", model_name))
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
@@ -215,8 +233,11 @@ class QiArchiveRecord(models.Model):
         records = self.browse()
         for source in sources:
             records |= self._qi_archive_source(
-                source, category=category, confidentiality=confidentiality,
-                retention_years=retention_years, note=note,
+                source,
+                category=category,
+                confidentiality=confidentiality,
+                retention_years=retention_years,
+                note=note,
             )
         return records
 
@@ -258,14 +279,16 @@ class QiArchiveRecord(models.Model):
         files = [self._qi_render_frozen(source)]
         # sudo: the source was checked readable above; its files are copied as they are
         for attachment in source._qi_archive_attachments().sudo():
-            files.append({
-                "name": attachment.name,
-                "raw": attachment.raw or b"",
-                "mimetype": attachment.mimetype,
-                "kind": "attachment",
-                "origin": f"{attachment.res_model},{attachment.res_id}" if attachment.res_model else False,
-                "origin_attachment_id": attachment.id,
-            })
+            files.append(
+                {
+                    "name": attachment.name,
+                    "raw": attachment.raw or b"",
+                    "mimetype": attachment.mimetype,
+                    "kind": "attachment",
+                    "origin": f"{attachment.res_model},{attachment.res_id}" if attachment.res_model else False,
+                    "origin_attachment_id": attachment.id,
+                }
+            )
         return self._qi_create_archive(vals, files)
 
     @api.model
@@ -310,7 +333,9 @@ class QiArchiveRecord(models.Model):
         vals = dict(
             vals,
             # sudo: only a number is drawn from the archive's sequence
-            name=self.env["ir.sequence"].sudo().next_by_code("qi.archive.record", sequence_date=china_date(now, window)),
+            name=self.env["ir.sequence"]
+            .sudo()
+            .next_by_code("qi.archive.record", sequence_date=china_date(now, window)),
             archived_on=now,
             archived_by_id=self.env.uid,
             previous_id=previous.id or False,
@@ -320,39 +345,45 @@ class QiArchiveRecord(models.Model):
         )
         record = internal.create(vals)
         # sudo: archive attachments are created by this process only (see ir_attachment.py)
-        attachment_model = self.env["ir.attachment"].sudo().with_context(
-            qi_archive_internal=True, attachments_mime_plainxml=True
+        attachment_model = (
+            self.env["ir.attachment"].sudo().with_context(qi_archive_internal=True, attachments_mime_plainxml=True)
         )
         lines = []
         for sequence, data in enumerate(files, start=1):
             raw = data["raw"] or b""
-            attachment = attachment_model.create({
-                "name": data["name"],
-                "raw": raw,
-                "mimetype": data.get("mimetype") or False,
-                "res_model": ARCHIVE_MODEL,
-                "res_id": record.id,
-                "description": self.env._("Archived file of %s", record.name),
-            })
-            lines.append({
-                "record_id": record.id,
-                "sequence": sequence,
-                "kind": data.get("kind", "attachment"),
-                "name": data["name"],
-                "mimetype": attachment.mimetype,
-                "file_size": len(raw),
-                "sha256": sha256_hex(raw),
-                "attachment_id": attachment.id,
-                "origin": data.get("origin") or False,
-                "origin_attachment_id": data.get("origin_attachment_id") or False,
-            })
+            attachment = attachment_model.create(
+                {
+                    "name": data["name"],
+                    "raw": raw,
+                    "mimetype": data.get("mimetype") or False,
+                    "res_model": ARCHIVE_MODEL,
+                    "res_id": record.id,
+                    "description": self.env._("Archived file of %s", record.name),
+                }
+            )
+            lines.append(
+                {
+                    "record_id": record.id,
+                    "sequence": sequence,
+                    "kind": data.get("kind", "attachment"),
+                    "name": data["name"],
+                    "mimetype": attachment.mimetype,
+                    "file_size": len(raw),
+                    "sha256": sha256_hex(raw),
+                    "attachment_id": attachment.id,
+                    "origin": data.get("origin") or False,
+                    "origin_attachment_id": data.get("origin_attachment_id") or False,
+                }
+            )
         if lines:
             # archived content is never indexed: a search must not reveal it
             attachment_model.flush_model()
-            self.env.cr.execute(SQL(
-                "UPDATE ir_attachment SET index_content = NULL WHERE id IN %s",
-                tuple(line["attachment_id"] for line in lines),
-            ))
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE ir_attachment SET index_content = NULL WHERE id IN %s",
+                    tuple(line["attachment_id"] for line in lines),
+                )
+            )
             attachment_model.invalidate_model(["index_content"])
         internal.env["qi.archive.file"].create(lines)
         record.record_hash = record._qi_compute_hash()
@@ -493,12 +524,14 @@ class QiArchiveRecord(models.Model):
             attachments = record.file_ids.attachment_id
             record.file_ids.write({"attachment_id": False})
             attachments.unlink()
-            record.write({
-                "state": "disposed",
-                "disposed_on": now,
-                "disposed_by_id": self.env.uid,
-                "disposal_reason": reason.strip(),
-            })
+            record.write(
+                {
+                    "state": "disposed",
+                    "disposed_on": now,
+                    "disposed_by_id": self.env.uid,
+                    "disposal_reason": reason.strip(),
+                }
+            )
             _logger.info("Archive record %s disposed of by %s", record.name, self.env.user.login)
         return True
 
@@ -530,8 +563,10 @@ class QiArchiveRecord(models.Model):
         for batch in batches(self.env, self._qi_auto_archive_candidates(), batch_size):
             for model_name, res_id in batch:
                 results, _errors = isolated(
-                    self.env[model_name].browse(res_id), self._qi_archive_source,
-                    _logger, "QI auto-archiving failed for %s",
+                    self.env[model_name].browse(res_id),
+                    self._qi_archive_source,
+                    _logger,
+                    "QI auto-archiving failed for %s",
                 )
                 archived = archived.concat(*results)
         return archived

@@ -5,8 +5,18 @@ from odoo.addons.qi_window.tools.china import china_today
 
 # technical fields left out of the frozen document
 SKIPPED_FIELDS = {
-    "id", "display_name", "create_uid", "write_uid", "write_date", "color", "sequence", "active",
-    "access_token", "access_url", "access_warning", "company_id",
+    "id",
+    "display_name",
+    "create_uid",
+    "write_uid",
+    "write_date",
+    "color",
+    "sequence",
+    "active",
+    "access_token",
+    "access_url",
+    "access_warning",
+    "company_id",
 }
 SKIPPED_PREFIXES = ("message_", "activity_", "website_", "rating_", "duration_tracking", "qi_archive_")
 MAX_LINES = 200
@@ -28,8 +38,10 @@ class QiArchiveSourceMixin(models.AbstractModel):
     def _compute_qi_archive_record_id(self):
         # sudo: whether a document is archived is not secret; only source_id is
         # fetched, so no other field of the archive record enters the cache
-        records = self.env["qi.archive.record"].sudo().search_fetch(
-            [("source_model", "=", self._name), ("source_id", "in", self.ids)], ["source_id"]
+        records = (
+            self.env["qi.archive.record"]
+            .sudo()
+            .search_fetch([("source_model", "=", self._name), ("source_id", "in", self.ids)], ["source_id"])
         )
         by_source = {record.source_id: record.id for record in records}
         for source in self:
@@ -70,8 +82,10 @@ class QiArchiveSourceMixin(models.AbstractModel):
     def _qi_archive_report(self):
         """The report that freezes the document."""
         # sudo: finding the report definition; it renders with the caller's rights
-        return self.env["ir.actions.report"].sudo().search(
-            [("model", "=", self._name), ("report_name", "=", "qi_archive.report_source_document")], limit=1
+        return (
+            self.env["ir.actions.report"]
+            .sudo()
+            .search([("model", "=", self._name), ("report_name", "=", "qi_archive.report_source_document")], limit=1)
         )
 
     def _qi_archive_attachments(self):
@@ -125,8 +139,11 @@ class QiArchiveSourceMixin(models.AbstractModel):
         result = []
         for name, field in record._fields.items():
             if (
-                name in SKIPPED_FIELDS or name in exclude or name.startswith(SKIPPED_PREFIXES)
-                or not field.store or field.type in ("binary", "one2many", "properties", "json")
+                name in SKIPPED_FIELDS
+                or name in exclude
+                or name.startswith(SKIPPED_PREFIXES)
+                or not field.store
+                or field.type in ("binary", "one2many", "properties", "json")
                 or (field.type == "many2many" and field.comodel_name == "ir.attachment")
                 or not record._has_field_access(field, "read")
             ):
@@ -144,7 +161,11 @@ class QiArchiveSourceMixin(models.AbstractModel):
         ]
         sections = []
         for name, field in self._fields.items():
-            if field.type != "one2many" or not field.comodel_name.startswith("qi.") or name.startswith(SKIPPED_PREFIXES):
+            if (
+                field.type != "one2many"
+                or not field.comodel_name.startswith("qi.")
+                or name.startswith(SKIPPED_PREFIXES)
+            ):
                 continue
             if not self._has_field_access(field, "read"):
                 continue
@@ -152,14 +173,17 @@ class QiArchiveSourceMixin(models.AbstractModel):
             if not lines:
                 continue
             columns = [
-                f for f in self._qi_archive_fields(lines[:1], exclude={field.inverse_name})
+                f
+                for f in self._qi_archive_fields(lines[:1], exclude={field.inverse_name})
                 if f.type not in ("many2many", "html", "text")
             ][:8]
-            sections.append({
-                "title": field._description_string(self.env),
-                "columns": [f._description_string(self.env) for f in columns],
-                "rows": [[self._qi_archive_value_text(line, f) for f in columns] for line in lines],
-            })
+            sections.append(
+                {
+                    "title": field._description_string(self.env),
+                    "columns": [f._description_string(self.env) for f in columns],
+                    "rows": [[self._qi_archive_value_text(line, f) for f in columns] for line in lines],
+                }
+            )
         history = []
         if "message_ids" in self._fields:
             for message in self.message_ids.sorted(lambda m: (m.date, m.id)):
@@ -174,12 +198,14 @@ class QiArchiveSourceMixin(models.AbstractModel):
                 body = html2plaintext(message.body or "")
                 if not body and not tracking:
                     continue
-                history.append({
-                    "date": format_datetime(self.env, message.date),
-                    "author": message.author_id.display_name or message.email_from or "",
-                    "body": body,
-                    "tracking": tracking,
-                })
+                history.append(
+                    {
+                        "date": format_datetime(self.env, message.date),
+                        "author": message.author_id.display_name or message.email_from or "",
+                        "body": body,
+                        "tracking": tracking,
+                    }
+                )
         files = [
             {"name": attachment.name, "size": attachment.file_size, "mimetype": attachment.mimetype}
             for attachment in self._qi_archive_attachments()

@@ -14,8 +14,13 @@ class QiArchiveCommon(QiCaseCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.leader_b = new_test_user(cls.env, "qi_leader_b", groups="qi_window.group_qi_manager", name="Leader B",
-                                     email="leader.b@window.example.cn")
+        cls.leader_b = new_test_user(
+            cls.env,
+            "qi_leader_b",
+            groups="qi_window.group_qi_manager",
+            name="Leader B",
+            email="leader.b@window.example.cn",
+        )
         cls.window_b.leader_id = cls.leader_b
         # the name the archive's tests give QiWindowCommon's portal user, of the enterprise here
         cls.portal = cls.portal_user
@@ -48,8 +53,10 @@ class QiArchiveCommon(QiCaseCommon):
         case = self._case(window=window, partner=partner)
         user = case.env.user
         case.action_accept()
-        assignment = self.env["qi.case.assignment"].with_user(user).create(
-            {"case_id": case.id, "provider_id": self.provider.id, "item_id": self.item.id}
+        assignment = (
+            self.env["qi.case.assignment"]
+            .with_user(user)
+            .create({"case_id": case.id, "provider_id": self.provider.id, "item_id": self.item.id})
         )
         assignment.action_accept()
         case.action_start_service()
@@ -58,9 +65,14 @@ class QiArchiveCommon(QiCaseCommon):
         case.action_complete()
         case.action_close()
         for name, content in files:
-            self.env["ir.attachment"].with_user(user).create({
-                "name": name, "raw": content, "res_model": "qi.case", "res_id": case.id,
-            })
+            self.env["ir.attachment"].with_user(user).create(
+                {
+                    "name": name,
+                    "raw": content,
+                    "res_model": "qi.case",
+                    "res_id": case.id,
+                }
+            )
         return case.with_env(self.env)
 
     def _archive(self, source, user=None, **options):
@@ -82,8 +94,10 @@ class QiArchiveCommon(QiCaseCommon):
     def _grant(self, records, user=None, approver=None, expiry=None):
         request = self._request(records, user=user)
         approver = approver or records[:1].window_id.leader_id
-        wizard = self.env["qi.archive.access.decision.wizard"].with_user(approver).create(
-            {"request_id": request.id, **({"date_expiry": expiry} if expiry else {})}
+        wizard = (
+            self.env["qi.archive.access.decision.wizard"]
+            .with_user(approver)
+            .create({"request_id": request.id, **({"date_expiry": expiry} if expiry else {})})
         )
         wizard.action_approve()
         return request

@@ -23,7 +23,9 @@ class TestArchiveAccess(QiArchiveCommon):
     def test_content_needs_an_active_grant_and_is_logged(self):
         # the record itself (metadata) is visible to the window's staff ...
         self.assertEqual(self.record.with_user(self.staff).read(["name"])[0]["name"], self.record.name)
-        self.assertEqual(self.record.with_user(self.staff).file_ids.mapped("sha256"), self.record.file_ids.mapped("sha256"))
+        self.assertEqual(
+            self.record.with_user(self.staff).file_ids.mapped("sha256"), self.record.file_ids.mapped("sha256")
+        )
         # ... its content is not, through any ORM path
         with self.assertRaises(AccessError):
             self._read_content(self.staff)
@@ -103,10 +105,15 @@ class TestArchiveAccess(QiArchiveCommon):
             request.with_user(self.leader).write({"date_expiry": datetime(2099, 1, 1)})
         # nor at creation: naming a decision field is refused (it was dropped silently before)
         with self.assertRaises(AccessError):
-            self.env["qi.archive.access.request"].with_user(self.staff).create({
-                "record_ids": [(6, 0, self.record.ids)], "reason": "forged", "state": "approved",
-                "date_expiry": datetime(2099, 1, 1), "requester_id": self.leader.id,
-            })
+            self.env["qi.archive.access.request"].with_user(self.staff).create(
+                {
+                    "record_ids": [(6, 0, self.record.ids)],
+                    "reason": "forged",
+                    "state": "approved",
+                    "date_expiry": datetime(2099, 1, 1),
+                    "requester_id": self.leader.id,
+                }
+            )
         request.with_user(self.leader)._qi_approve()
         self.assertEqual((request.state, request.approver_id), ("approved", self.leader))
         self.assertFalse(request.activity_ids)
@@ -171,11 +178,16 @@ class TestArchiveAccess(QiArchiveCommon):
             self._case().with_user(self.staff).message_post(body="recipe", attachment_ids=attachment.ids)
 
     def test_reports_do_not_reload_archived_files_without_grant(self):
-        report = self.env["ir.actions.report"].create({
-            "name": "Archive file reload", "model": "qi.archive.record", "report_type": "qweb-pdf",
-            "report_name": "qi_archive.report_source_document", "attachment_use": True,
-            "attachment": "'evidence.txt'",
-        })
+        report = self.env["ir.actions.report"].create(
+            {
+                "name": "Archive file reload",
+                "model": "qi.archive.record",
+                "report_type": "qweb-pdf",
+                "report_name": "qi_archive.report_source_document",
+                "attachment_use": True,
+                "attachment": "'evidence.txt'",
+            }
+        )
         # Odoo looks the stored file up as superuser, on behalf of the user who prints
         with self.assertRaises(AccessError):
             # sudo: as Odoo's report engine does, on behalf of the staff user

@@ -17,18 +17,25 @@ class TestArchiveBypass(QiArchiveCommon):
         # a request for window A's records goes to window A's leader, whatever the requester sends
         Request = self.env["qi.archive.access.request"].with_user(self.staff)
         with self.assertRaises(AccessError):
-            Request.create({
-                "record_ids": [(6, 0, self.record.ids)], "reason": "forged route",
-                "window_id": self.window_b.id, "leader_id": self.leader_b.id,
-            })
+            Request.create(
+                {
+                    "record_ids": [(6, 0, self.record.ids)],
+                    "reason": "forged route",
+                    "window_id": self.window_b.id,
+                    "leader_id": self.leader_b.id,
+                }
+            )
         # the same through context defaults, which Odoo applies inside create
         forged = Request.with_context(default_window_id=self.window_b.id, default_leader_id=self.leader_b.id).create(
             {"record_ids": [(6, 0, self.record.ids)], "reason": "forged route"}
         )
         self.assertEqual((forged.window_id, forged.leader_id), (self.window, self.leader))
         request = self._request(self.record)
-        for vals in ({"window_id": self.window_b.id}, {"leader_id": self.leader_b.id},
-                     {"company_id": self.window_b.company_id.id}):
+        for vals in (
+            {"window_id": self.window_b.id},
+            {"leader_id": self.leader_b.id},
+            {"company_id": self.window_b.company_id.id},
+        ):
             with self.subTest(vals=vals), self.assertRaises(AccessError):
                 request.with_user(self.staff).write(vals)
         self.assertEqual(request.window_id, self.window)
@@ -40,9 +47,12 @@ class TestArchiveBypass(QiArchiveCommon):
         after every override; an RPC caller sends any context. A staff or
         portal user made an approved, unexpiring grant this way."""
         forged_context = {
-            "default_state": "approved", "default_approver_id": self.leader.id,
-            "default_date_start": "2020-01-01 00:00:00", "default_date_expiry": "2099-01-01 00:00:00",
-            "default_requester_id": self.leader.id, "default_decision_note": "forged",
+            "default_state": "approved",
+            "default_approver_id": self.leader.id,
+            "default_date_start": "2020-01-01 00:00:00",
+            "default_date_expiry": "2099-01-01 00:00:00",
+            "default_requester_id": self.leader.id,
+            "default_decision_note": "forged",
         }
         for user in (self.staff, self.portal):
             Request = self.env["qi.archive.access.request"].with_user(user).with_context(forged_context)  # pylint: disable=context-overridden  # the forged context alone, as an RPC caller sends it
@@ -74,8 +84,10 @@ class TestArchiveBypass(QiArchiveCommon):
         self.assertEqual(request.state, "cancelled")
         with self.assertRaises(UserError):
             request.with_user(self.staff).unlink()
-        draft = self.env["qi.archive.access.request"].with_user(self.staff).create(
-            {"record_ids": [(6, 0, self.record.ids)], "reason": "changed my mind"}
+        draft = (
+            self.env["qi.archive.access.request"]
+            .with_user(self.staff)
+            .create({"record_ids": [(6, 0, self.record.ids)], "reason": "changed my mind"})
         )
         draft.action_cancel()
         draft.unlink()

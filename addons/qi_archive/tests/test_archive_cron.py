@@ -37,11 +37,19 @@ class TestArchiveCron(QiArchiveCommon):
         self.assertFalse(self._archives_of(running))
 
     def test_auto_archive_done_evaluations_and_closed_improvements(self):
-        evaluation = self.env["qi.evaluation"].with_user(self.leader).create({
-            "window_id": self.window.id, "evaluation_type": "internal",
-            "template_id": self.env.ref("qi_evaluation.template_annex_b_v1").id,
-            "date_from": "2025-01-01", "date_to": "2025-12-31",
-        })
+        evaluation = (
+            self.env["qi.evaluation"]
+            .with_user(self.leader)
+            .create(
+                {
+                    "window_id": self.window.id,
+                    "evaluation_type": "internal",
+                    "template_id": self.env.ref("qi_evaluation.template_annex_b_v1").id,
+                    "date_from": "2025-01-01",
+                    "date_to": "2025-12-31",
+                }
+            )
+        )
         self.env["qi.archive.record"]._cron_auto_archive()
         self.assertFalse(self._archives_of(evaluation))
         evaluation.action_start()
@@ -52,7 +60,8 @@ class TestArchiveCron(QiArchiveCommon):
         self.env["qi.archive.record"]._cron_auto_archive()
         self.assertEqual(len(self._archives_of(evaluation)), 1)
         self.assertEqual(
-            self.env["qi.improvement"]._qi_archive_auto_domain(), [("state", "=", "closed")],
+            self.env["qi.improvement"]._qi_archive_auto_domain(),
+            [("state", "=", "closed")],
             "improvements are archived once a verification found them effective",
         )
 

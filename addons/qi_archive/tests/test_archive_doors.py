@@ -30,32 +30,53 @@ class TestArchiveZipDoor(QiArchiveCommon, HttpCase):
         self.secret_copy = self.secret_record.file_ids.filtered(lambda f: f.name == "formula.txt").attachment_id
         # window B's internal note with a file
         case_b = self._case(window=self.window_b)
-        case_b.message_post(
-            body="internal", subtype_xmlid="mail.mt_note", attachments=[("note-b.txt", NOTE_B)]
-        )
+        case_b.message_post(body="internal", subtype_xmlid="mail.mt_note", attachments=[("note-b.txt", NOTE_B)])
         self.note_b = case_b.message_ids.attachment_ids.filtered(lambda a: a.name == "note-b.txt")
         # another provider's certificate, and a private file of the administrator
         other_provider = self.env["res.partner"].create({"name": "Other Lab", "is_company": True})
-        qualification = self.env["qi.provider.qualification"].create({
-            "provider_id": other_provider.id, "number": "CMA-OTHER-1",
-            "certificate_file": self._b64(CERTIFICATE), "certificate_filename": "certificate.pdf",
-        })
-        self.certificate = self.env["ir.attachment"].search([
-            ("res_model", "=", "qi.provider.qualification"), ("res_id", "=", qualification.id),
-            ("res_field", "=", "certificate_file"),
-        ])
+        qualification = self.env["qi.provider.qualification"].create(
+            {
+                "provider_id": other_provider.id,
+                "number": "CMA-OTHER-1",
+                "certificate_file": self._b64(CERTIFICATE),
+                "certificate_filename": "certificate.pdf",
+            }
+        )
+        self.certificate = self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", "qi.provider.qualification"),
+                ("res_id", "=", qualification.id),
+                ("res_field", "=", "certificate_file"),
+            ]
+        )
         self.assertTrue(self.certificate)
-        self.private = self.env["ir.attachment"].with_user(self.env.ref("base.user_admin")).create({"name": "private.txt", "raw": PRIVATE})
-        self.own = self.env["ir.attachment"].with_user(self.staff).create({
-            "name": "own.txt", "raw": b"own staff file", "res_model": "qi.case", "res_id": self._case().id,
-        })
+        self.private = (
+            self.env["ir.attachment"]
+            .with_user(self.env.ref("base.user_admin"))
+            .create({"name": "private.txt", "raw": PRIVATE})
+        )
+        self.own = (
+            self.env["ir.attachment"]
+            .with_user(self.staff)
+            .create(
+                {
+                    "name": "own.txt",
+                    "raw": b"own staff file",
+                    "res_model": "qi.case",
+                    "res_id": self._case().id,
+                }
+            )
+        )
 
     def _zip(self, attachments):
-        response = self.url_open("/mail/attachment/zip", data={
-            "file_ids": ",".join(str(i) for i in attachments.ids),
-            "zip_name": "files.zip",
-            "csrf_token": http.Request.csrf_token(self),
-        })
+        response = self.url_open(
+            "/mail/attachment/zip",
+            data={
+                "file_ids": ",".join(str(i) for i in attachments.ids),
+                "zip_name": "files.zip",
+                "csrf_token": http.Request.csrf_token(self),
+            },
+        )
         contents = b""
         if response.status_code == 200:
             with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
@@ -144,8 +165,9 @@ class TestArchiveProtectsTheSource(QiArchiveCommon):
                 self.assertFalse(Attachment.search([("id", "=", origin)]))
         self._grant(self.record)
         self.assertEqual(self.source.with_user(self.staff).raw, b"live source file")
-        self.assertEqual(self.env["ir.attachment"].with_user(self.staff).search([("id", "=", self.source.id)]),
-                         self.source)
+        self.assertEqual(
+            self.env["ir.attachment"].with_user(self.staff).search([("id", "=", self.source.id)]), self.source
+        )
         log = self.env["qi.archive.access.log"].search([("record_id", "=", self.record.id), ("action", "=", "view")])
         self.assertEqual(log.file_id, self.line)
 

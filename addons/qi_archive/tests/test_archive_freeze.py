@@ -12,9 +12,12 @@ class TestArchiveFreeze(QiArchiveCommon):
 
     def test_archiving_a_closed_case_freezes_its_document_and_files(self):
         case = self._closed_case(files=[("report.txt", b"freeze test report"), ("photo.bin", b"\x00\x01archive")])
-        wizard = self.env["qi.archive.wizard"].with_user(self.staff).with_context(
-            default_mode="sources", default_source_model="qi.case", default_source_ids=case.ids
-        ).create({})
+        wizard = (
+            self.env["qi.archive.wizard"]
+            .with_user(self.staff)
+            .with_context(default_mode="sources", default_source_model="qi.case", default_source_ids=case.ids)
+            .create({})
+        )
         self.assertEqual(wizard.category_id, self.env.ref("qi_archive.category_case"))
         self.assertEqual(wizard.confidentiality, "confidential")
         action = wizard.action_archive()
@@ -52,8 +55,10 @@ class TestArchiveFreeze(QiArchiveCommon):
         second = self._archive(self._rule(name="Rule two", kind="organisation"))
         other_window = self._archive(self._rule(window=self.window_b), user=self.staff_b)
         # sudo: the test looks for the window's previous record, whoever archived it
-        previous = self.env["qi.archive.record"].sudo().search(
-            [("window_id", "=", self.window.id), ("id", "<", first.id)], order="id desc", limit=1
+        previous = (
+            self.env["qi.archive.record"]
+            .sudo()
+            .search([("window_id", "=", self.window.id), ("id", "<", first.id)], order="id desc", limit=1)
         )
         self.assertEqual(first.previous_id, previous)
         self.assertEqual(second.previous_id, first)
@@ -82,13 +87,24 @@ class TestArchiveFreeze(QiArchiveCommon):
         self.assertEqual(record.archived_by_id, self.leader)
 
     def test_free_document(self):
-        upload = self.env["ir.attachment"].with_user(self.staff).create(
-            {"name": "minutes.txt", "raw": b"meeting minutes", "res_model": "qi.archive.wizard", "res_id": 0}
+        upload = (
+            self.env["ir.attachment"]
+            .with_user(self.staff)
+            .create({"name": "minutes.txt", "raw": b"meeting minutes", "res_model": "qi.archive.wizard", "res_id": 0})
         )
-        wizard = self.env["qi.archive.wizard"].with_user(self.staff).create({
-            "mode": "document", "title": "Minutes of the window meeting", "window_id": self.window.id,
-            "category_id": self.env.ref("qi_archive.category_document").id, "attachment_ids": [(6, 0, upload.ids)],
-        })
+        wizard = (
+            self.env["qi.archive.wizard"]
+            .with_user(self.staff)
+            .create(
+                {
+                    "mode": "document",
+                    "title": "Minutes of the window meeting",
+                    "window_id": self.window.id,
+                    "category_id": self.env.ref("qi_archive.category_document").id,
+                    "attachment_ids": [(6, 0, upload.ids)],
+                }
+            )
+        )
         record = self.env["qi.archive.record"].browse(wizard.action_archive()["res_id"])
         self.assertEqual(
             (record.source_type, record.title, record.confidentiality),

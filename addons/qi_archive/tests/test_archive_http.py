@@ -47,7 +47,9 @@ class TestArchiveHttp(QiArchiveCommon, HttpCase):
         self.assertEqual(response.content, b"http archived scan")
         log = self._logs()
         self.assertEqual(len(log), 1)
-        self.assertEqual((log.user_id, log.file_id.attachment_id, log.request_id), (self.staff, self.attachment, request))
+        self.assertEqual(
+            (log.user_id, log.file_id.attachment_id, log.request_id), (self.staff, self.attachment, request)
+        )
         self.assertEqual(log.ip_address, "127.0.0.1")
 
         # someone else, or the same user once the grant is over, gets nothing
@@ -95,19 +97,27 @@ class TestArchiveHttp(QiArchiveCommon, HttpCase):
         self.assertEqual(page.status_code, 200)
         self.assertIn(own.name, page.text)
         self.assertNotIn(secret.name, page.text)
-        response = self.url_open("/my/archive/request", data={
-            "csrf_token": http.Request.csrf_token(self),
-            "record_ids": [str(own.id), str(secret.id)],
-            "reason": "Our customer audit needs the calibration record",
-        })
+        response = self.url_open(
+            "/my/archive/request",
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "record_ids": [str(own.id), str(secret.id)],
+                "reason": "Our customer audit needs the calibration record",
+            },
+        )
         self.assertEqual(response.status_code, 200)
-        self.assertFalse(self.env["qi.archive.access.request"].search([("requester_id", "=", self.portal.id)]),
-                         "a trade secret in the request refuses the whole request")
-        self.url_open("/my/archive/request", data={
-            "csrf_token": http.Request.csrf_token(self),
-            "record_ids": [str(own.id)],
-            "reason": "Our customer audit needs the calibration record",
-        })
+        self.assertFalse(
+            self.env["qi.archive.access.request"].search([("requester_id", "=", self.portal.id)]),
+            "a trade secret in the request refuses the whole request",
+        )
+        self.url_open(
+            "/my/archive/request",
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "record_ids": [str(own.id)],
+                "reason": "Our customer audit needs the calibration record",
+            },
+        )
         request = self.env["qi.archive.access.request"].search([("requester_id", "=", self.portal.id)])
         self.assertEqual((request.state, request.record_ids), ("submitted", own))
         line = own.file_ids.filtered(lambda f: f.kind == "attachment")
@@ -115,9 +125,7 @@ class TestArchiveHttp(QiArchiveCommon, HttpCase):
         request.with_user(self.leader)._qi_approve()
         response = self.url_open(f"/my/archive/file/{line.id}")
         self.assertEqual((response.status_code, response.content), (200, b"portal valve file"))
-        self.assertEqual(
-            self.env["qi.archive.access.log"].search([("record_id", "=", own.id)]).user_id, self.portal
-        )
+        self.assertEqual(self.env["qi.archive.access.log"].search([("record_id", "=", own.id)]).user_id, self.portal)
         secret_line = secret.file_ids[:1]
         self.assertEqual(self.url_open(f"/my/archive/file/{secret_line.id}").status_code, 404)
         self.assertIn(self.url_open(f"/web/content/{secret_line.attachment_id.id}").status_code, (403, 404))

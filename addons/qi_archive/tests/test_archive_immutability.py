@@ -68,8 +68,10 @@ class TestArchiveImmutability(QiArchiveCommon):
             with self.assertRaises(UserError):
                 self.record.with_user(self.leader)._qi_dispose("  ")
             self.assertTrue(self.record.with_user(self.leader).can_dispose)
-            wizard = self.env["qi.archive.dispose.wizard"].with_user(self.leader).create(
-                {"record_ids": [(6, 0, self.record.ids)], "reason": "Retention period of 10 years is over"}
+            wizard = (
+                self.env["qi.archive.dispose.wizard"]
+                .with_user(self.leader)
+                .create({"record_ids": [(6, 0, self.record.ids)], "reason": "Retention period of 10 years is over"})
             )
             wizard.action_dispose()
         self.assertEqual(self.record.state, "disposed")
@@ -79,8 +81,11 @@ class TestArchiveImmutability(QiArchiveCommon):
         )
         self.assertFalse(self.attachment.exists(), "the files are gone")
         self.assertFalse(self.record.file_ids.attachment_id)
-        self.assertEqual(self.line.sha256, self.record.file_ids.filtered(lambda f: f.name == "kept.txt").sha256,
-                         "the tombstone keeps the names and hashes")
+        self.assertEqual(
+            self.line.sha256,
+            self.record.file_ids.filtered(lambda f: f.name == "kept.txt").sha256,
+            "the tombstone keeps the names and hashes",
+        )
         self.assertFalse(self.record._qi_integrity_issues(), "the chain still holds after a disposal")
         with self.assertRaises(UserError):
             self._request(self.record)

@@ -60,10 +60,13 @@ class TestArchiveIntegrity(QiArchiveCommon):
         # sudo: the test tampers with the stored file as an intruder would
         attachment = self.line.attachment_id.sudo()
         self.env.flush_all()
-        self.env.cr.execute(SQL(
-            "UPDATE ir_attachment SET db_datas = %s, store_fname = NULL WHERE id = %s",
-            b"integrity second file, rewritten", attachment.id,
-        ))
+        self.env.cr.execute(
+            SQL(
+                "UPDATE ir_attachment SET db_datas = %s, store_fname = NULL WHERE id = %s",
+                b"integrity second file, rewritten",
+                attachment.id,
+            )
+        )
         _report, issues = self._check()
         self.assertEqual(issues, {(self.record, "file_changed")})
 
@@ -83,8 +86,9 @@ class TestArchiveIntegrity(QiArchiveCommon):
             issues, {(self.first, "record_changed"), (self.record, "file_changed"), (self.record, "record_changed")}
         )
         # a forger who also rewrites the record hash breaks the next link of the chain
-        self.env.cr.execute(SQL("UPDATE qi_archive_record SET confidentiality = 'confidential' WHERE id = %s",
-                                self.first.id))
+        self.env.cr.execute(
+            SQL("UPDATE qi_archive_record SET confidentiality = 'confidential' WHERE id = %s", self.first.id)
+        )
         self.env.cr.execute(SQL("UPDATE qi_archive_file SET sha256 = %s WHERE id = %s", original_sha256, self.line.id))
         self.env.invalidate_all()
         self.env.cr.execute(SQL("UPDATE qi_archive_record SET record_hash = %s WHERE id = %s", "f" * 64, self.first.id))

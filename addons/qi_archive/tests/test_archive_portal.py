@@ -53,9 +53,13 @@ class TestArchivePortal(QiArchiveCommon):
 
     def test_trade_secret_never_granted_to_portal(self):
         # even if a request slipped through, the grant check refuses a trade secret to a portal user
-        request = self.env["qi.archive.access.request"].create({
-            "requester_id": self.portal.id, "record_ids": [(6, 0, self.own.ids)], "reason": "own record",
-        })
+        request = self.env["qi.archive.access.request"].create(
+            {
+                "requester_id": self.portal.id,
+                "record_ids": [(6, 0, self.own.ids)],
+                "reason": "own record",
+            }
+        )
         with self.assertRaises(ValidationError):
             request.write({"record_ids": [(6, 0, self.secret.ids)]})
         grants = self.env["qi.archive.access.request"].with_user(self.portal)._qi_active_grants(self.secret)

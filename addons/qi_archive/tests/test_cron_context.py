@@ -26,12 +26,21 @@ class TestCronContext(QiArchiveCommon, HttpCase):
             return original(cron_self, *args, **kwargs)
 
         with patch.object(IrCron, "_commit_progress", spy):
-            self.make_jsonrpc_request("/web/dataset/call_kw/qi.archive.record/action_check_all", {
-                "model": "qi.archive.record", "method": "action_check_all", "args": [],
-                "kwargs": {"context": {
-                    "ir_cron_progress_id": progress.id, "cron_id": cron.id, "cron_end_time": 0.0,
-                }},
-            })
+            self.make_jsonrpc_request(
+                "/web/dataset/call_kw/qi.archive.record/action_check_all",
+                {
+                    "model": "qi.archive.record",
+                    "method": "action_check_all",
+                    "args": [],
+                    "kwargs": {
+                        "context": {
+                            "ir_cron_progress_id": progress.id,
+                            "cron_id": cron.id,
+                            "cron_end_time": 0.0,
+                        }
+                    },
+                },
+            )
         self.assertFalse(commits, "a user's request committed part-way through the cron helper")
         progress.invalidate_recordset()
         self.assertEqual((progress.done, progress.remaining), (0, 0), "the progress row of the cron was rewritten")

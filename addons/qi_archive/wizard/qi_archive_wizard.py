@@ -13,7 +13,9 @@ class QiArchiveWizard(models.TransientModel):
     _name = "qi.archive.wizard"
     _description = "QI Archive Wizard"
 
-    mode = fields.Selection([("sources", "Documents"), ("document", "Free Document")], required=True, default="document")
+    mode = fields.Selection(
+        [("sources", "Documents"), ("document", "Free Document")], required=True, default="document"
+    )
     source_model = fields.Char()
     source_ids = fields.Json()
     source_names = fields.Text(string="Documents", compute="_compute_source_names")

@@ -42,7 +42,9 @@ def parse_demand(post, windows, items):
     if not window:
         errors["window_id"] = request.env._("Choose the window that should handle your demand.")
     offered = set(items.ids)
-    item_ids = [int(raw) for raw in request.httprequest.form.getlist("item_ids") if raw.isdigit() and int(raw) in offered]
+    item_ids = [
+        int(raw) for raw in request.httprequest.form.getlist("item_ids") if raw.isdigit() and int(raw) in offered
+    ]
     return errors, {
         "subject": subject,
         "window_id": window.id,
@@ -128,18 +130,31 @@ class QiCasePortal(CustomerPortal):
             domain += ["|", ("name", "ilike", search), ("subject", "ilike", search)]
         count = Case.search_count(domain)
         pager = portal_pager(
-            url="/my/qi/cases", url_args={"sortby": sortby, "filterby": filterby, "search": search},
-            total=count, page=page, step=self._items_per_page,
+            url="/my/qi/cases",
+            url_args={"sortby": sortby, "filterby": filterby, "search": search},
+            total=count,
+            page=page,
+            step=self._items_per_page,
         )
-        cases = Case.search(domain, order=bar["sortings"][sortby]["order"], limit=self._items_per_page,
-                            offset=pager["offset"])
+        cases = Case.search(
+            domain, order=bar["sortings"][sortby]["order"], limit=self._items_per_page, offset=pager["offset"]
+        )
         values = self._prepare_portal_layout_values()
-        values.update({
-            "cases": self._qi_case_rows(cases), "page_name": "qi_cases", "pager": pager, "default_url": "/my/qi/cases",
-            "searchbar_sortings": bar["sortings"], "sortby": sortby,
-            "searchbar_filters": bar["filters"], "filterby": filterby, "search": search or "",
-            "search_in": "all", "searchbar_inputs": {},
-        })
+        values.update(
+            {
+                "cases": self._qi_case_rows(cases),
+                "page_name": "qi_cases",
+                "pager": pager,
+                "default_url": "/my/qi/cases",
+                "searchbar_sortings": bar["sortings"],
+                "sortby": sortby,
+                "searchbar_filters": bar["filters"],
+                "filterby": filterby,
+                "search": search or "",
+                "search_in": "all",
+                "searchbar_inputs": {},
+            }
+        )
         return request.render("qi_case.portal_my_qi_cases", values)
 
     def _qi_case_rows(self, cases):
@@ -148,18 +163,23 @@ class QiCasePortal(CustomerPortal):
         # sudo: these cases were just found with the visitor's own rights; the
         # rows hold a subset of the whitelisted values of _portal_values()
         cases_sudo = cases.sudo()
-        cases_sudo.fetch(["name", "subject", "window_id", "stage_id", "is_open", "date_deadline", "deadline_provisional"])
-        return [{
-            "id": case.id,
-            "name": case.name,
-            "subject": case.subject,
-            "window": case.window_id.name,
-            "stage": case.stage_id.name,
-            "is_open": case.is_open,
-            "date_deadline": case.date_deadline,
-            "deadline_provisional": case.deadline_provisional,
-            "access_url": case.access_url,
-        } for case in cases_sudo]
+        cases_sudo.fetch(
+            ["name", "subject", "window_id", "stage_id", "is_open", "date_deadline", "deadline_provisional"]
+        )
+        return [
+            {
+                "id": case.id,
+                "name": case.name,
+                "subject": case.subject,
+                "window": case.window_id.name,
+                "stage": case.stage_id.name,
+                "is_open": case.is_open,
+                "date_deadline": case.date_deadline,
+                "deadline_provisional": case.deadline_provisional,
+                "access_url": case.access_url,
+            }
+            for case in cases_sudo
+        ]
 
     def _qi_check_record(self, model, record_id, access_token=None):
         """The record, sudoed, if the visitor may read it or holds its token.
@@ -191,11 +211,22 @@ class QiCasePortal(CustomerPortal):
         chatter shows (materials, e-mails, replies; never internal notes nor files
         only attached in the back office) and the files of its results."""
         # sudo: the case was checked for this visitor; only its own public messages are searched
-        messages = request.env["mail.message"].sudo().search([
-            ("model", "=", "qi.case"), ("res_id", "=", case_sudo.id), ("attachment_ids", "!=", False),
-            ("message_type", "in", ("comment", "email")), ("is_internal", "=", False),
-            "|", ("subtype_id", "=", False), ("subtype_id.internal", "=", False),
-        ])
+        messages = (
+            request.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "qi.case"),
+                    ("res_id", "=", case_sudo.id),
+                    ("attachment_ids", "!=", False),
+                    ("message_type", "in", ("comment", "email")),
+                    ("is_internal", "=", False),
+                    "|",
+                    ("subtype_id", "=", False),
+                    ("subtype_id.internal", "=", False),
+                ]
+            )
+        )
         attachments = messages.attachment_ids.filtered(lambda a: (a.res_model, a.res_id) == ("qi.case", case_sudo.id))
         return (attachments | case_sudo.result_ids.attachment_ids).sorted("id")
 
@@ -207,23 +238,34 @@ class QiCasePortal(CustomerPortal):
         # links opened with a token keep it, so that a visitor without account can follow them
         token = {"access_token": access_token} if access_token else {}
         token_query = f"?{urlencode(token)}" if token else ""
-        values.update({
-            "case": case_sudo._portal_values(), "case_sudo": case_sudo, "page_name": "qi_case",
-            "attachments": self._qi_case_attachments(case_sudo), "token_query": token_query,
-            "report_url": f"/my/qi/cases/{case_sudo.id}/report{token_query}",
-            "report_download_url": f"/my/qi/cases/{case_sudo.id}/report?{urlencode({**token, 'download': 1})}",
-            "can_rate": case_sudo.stage_code in ("completed", "closed")
-            and (not current or (current.is_bad and not current.rerated_from_id)),
-            "current_rating": current and dict(current._fields["level"]._description_selection(request.env))[current.level],
-            "levels": request.env["qi.case.rating"]._fields["level"]._description_selection(request.env),
-            "sub_scores": self._qi_sub_scores(),
-            "error": kwargs.get("error"),
-        })
+        values.update(
+            {
+                "case": case_sudo._portal_values(),
+                "case_sudo": case_sudo,
+                "page_name": "qi_case",
+                "attachments": self._qi_case_attachments(case_sudo),
+                "token_query": token_query,
+                "report_url": f"/my/qi/cases/{case_sudo.id}/report{token_query}",
+                "report_download_url": f"/my/qi/cases/{case_sudo.id}/report?{urlencode({**token, 'download': 1})}",
+                "can_rate": case_sudo.stage_code in ("completed", "closed")
+                and (not current or (current.is_bad and not current.rerated_from_id)),
+                "current_rating": current
+                and dict(current._fields["level"]._description_selection(request.env))[current.level],
+                "levels": request.env["qi.case.rating"]._fields["level"]._description_selection(request.env),
+                "sub_scores": self._qi_sub_scores(),
+                "error": kwargs.get("error"),
+            }
+        )
         values = self._get_page_view_values(case_sudo, access_token, values, "my_qi_cases_history", False, **kwargs)
         return request.render("qi_case.portal_my_qi_case", values)
 
-    @http.route("/my/qi/cases/<int:case_id>/attachments/<int:attachment_id>", type="http", auth="public",
-                website=True, readonly=True)
+    @http.route(
+        "/my/qi/cases/<int:case_id>/attachments/<int:attachment_id>",
+        type="http",
+        auth="public",
+        website=True,
+        readonly=True,
+    )
     def portal_qi_case_attachment(self, case_id, attachment_id, access_token=None, download=False, **kwargs):
         """A file of the case, as listed on its page: the case is checked first,
         then the file must be one of the files the page lists."""
@@ -279,11 +321,13 @@ class QiCasePortal(CustomerPortal):
                 return request.render("qi_case.portal_qi_case_new", values)
             user_partner = request.env.user.partner_id
             partner = user_partner.commercial_partner_id
-            vals.update({
-                "partner_id": partner.id,
-                "contact_id": user_partner.id if user_partner != partner else False,
-                "email_from": user_partner.email_normalized or False,
-            })
+            vals.update(
+                {
+                    "partner_id": partner.id,
+                    "contact_id": user_partner.id if user_partner != partner else False,
+                    "email_from": user_partner.email_normalized or False,
+                }
+            )
             # sudo: portal users cannot create cases through the ORM; every value
             # above was checked and the service object is forced to the
             # visitor's own company
@@ -318,7 +362,13 @@ class QiCasePortal(CustomerPortal):
         efficiency = request.env._("Efficiency")
         competence = request.env._("Competence")
         attitude = request.env._("Attitude")
-        return list(zip(("score_efficiency", "score_competence", "score_attitude"), (efficiency, competence, attitude), strict=True))
+        return list(
+            zip(
+                ("score_efficiency", "score_competence", "score_attitude"),
+                (efficiency, competence, attitude),
+                strict=True,
+            )
+        )
 
     @http.route("/my/qi/cases/<int:case_id>/rate", type="http", auth="user", methods=["POST"], website=True)
     def portal_qi_case_rate(self, case_id, **post):
@@ -329,7 +379,10 @@ class QiCasePortal(CustomerPortal):
             # sudo: portal users cannot create ratings through the ORM; _rate
             # checks the visitor belongs to the case's service object
             request.env["qi.case.rating"].sudo()._rate(
-                case_sudo, request.env.user.partner_id, post.get("level"), comment=(post.get("comment") or "")[:2000],
+                case_sudo,
+                request.env.user.partner_id,
+                post.get("level"),
+                comment=(post.get("comment") or "")[:2000],
                 **sub_scores,
             )
         except (UserError, ValidationError, AccessError) as error:
@@ -360,25 +413,34 @@ class QiCasePortal(CustomerPortal):
         own people, never the window's internal notes."""
         own = request.env.user.partner_id.commercial_partner_id
         return assignment_sudo.message_ids.filtered(
-            lambda m: m.message_type == "comment"
-            and (not (m.is_internal or m.subtype_id.internal) or m.author_id.commercial_partner_id == own)
+            lambda m: (
+                m.message_type == "comment"
+                and (not (m.is_internal or m.subtype_id.internal) or m.author_id.commercial_partner_id == own)
+            )
         )
 
     @http.route("/my/qi/assignments/<int:assignment_id>", type="http", auth="user", website=True)
     def portal_my_qi_assignment(self, assignment_id, **kwargs):
         assignment_sudo = self._qi_assignment_check(assignment_id)
         values = self._prepare_portal_layout_values()
-        values.update({
-            "assignment": assignment_sudo,
-            "notes": self._qi_assignment_notes(assignment_sudo),
-            "case": assignment_sudo.case_id._portal_values(provider=True),
-            "page_name": "qi_assignment",
-            "error": kwargs.get("error"),
-        })
+        values.update(
+            {
+                "assignment": assignment_sudo,
+                "notes": self._qi_assignment_notes(assignment_sudo),
+                "case": assignment_sudo.case_id._portal_values(provider=True),
+                "page_name": "qi_assignment",
+                "error": kwargs.get("error"),
+            }
+        )
         return request.render("qi_case.portal_my_qi_assignment", values)
 
-    @http.route("/my/qi/assignments/<int:assignment_id>/<string:action>", type="http", auth="user",
-                methods=["POST"], website=True)
+    @http.route(
+        "/my/qi/assignments/<int:assignment_id>/<string:action>",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
     def portal_qi_assignment_action(self, assignment_id, action, **post):
         assignment_sudo = self._qi_assignment_check(assignment_id)
         author = request.env.user.partner_id
@@ -410,15 +472,23 @@ class QiCasePortal(CustomerPortal):
             assignment_sudo.progress = progress
             assignment_sudo.message_post(
                 body=plaintext2html(request.env._("Progress %(progress)s%%: %(note)s", progress=progress, note=note)),
-                author_id=author.id, message_type="comment", subtype_xmlid="mail.mt_note",
+                author_id=author.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
             )
         elif action == "deliver":
             uploads = self._qi_read_uploads(request.httprequest.files.getlist("attachments"))
             # sudo: deliverables attached to the assignment checked by the caller
-            attachments = request.env["ir.attachment"].sudo().create([
-                {"name": name, "raw": content, "res_model": "qi.case.assignment", "res_id": assignment_sudo.id}
-                for name, content in uploads
-            ])
+            attachments = (
+                request.env["ir.attachment"]
+                .sudo()
+                .create(
+                    [
+                        {"name": name, "raw": content, "res_model": "qi.case.assignment", "res_id": assignment_sudo.id}
+                        for name, content in uploads
+                    ]
+                )
+            )
             assignment_sudo.deliverable_ids = [Command.link(attachment.id) for attachment in attachments]
             assignment_sudo.action_deliver()
         else:

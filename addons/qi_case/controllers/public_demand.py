@@ -83,10 +83,12 @@ class QiPublicDemand(http.Controller):
         limit = int_param(request.env, "qi_case.public_demand_limit_per_hour", 5, minimum=1)
         since = fields.Datetime.now() - timedelta(hours=1)
         if Case.search_count([("intake_ip_hash", "=", ip_hash), ("create_date", ">=", since)]) >= limit:
-            values["error"] = {"form": request.env._(
-                "Too many demands were sent from your network in the last hour. Call the window's service "
-                "phone, or try again later."
-            )}
+            values["error"] = {
+                "form": request.env._(
+                    "Too many demands were sent from your network in the last hour. Call the window's service "
+                    "phone, or try again later."
+                )
+            }
             return request.render("qi_case.public_demand_form", values, status=429)
         email = (post.get("email") or "").strip()
         phone = (post.get("phone") or "").strip()
@@ -94,23 +96,37 @@ class QiPublicDemand(http.Controller):
             with request.env.cr.savepoint():
                 # a visitor's language is unknown: Chinese, as the window speaks it
                 lang = china_lang(Case.env) or request.env.lang
-                partner = Case.env["res.partner"].create({
-                    "name": post["company"].strip()[:200], "is_company": True, "qi_unverified": True,
-                    "email": email or False, "phone": phone or False, "lang": lang,
-                })
-                contact = Case.env["res.partner"].create({
-                    "name": post["contact"].strip()[:200], "parent_id": partner.id, "qi_unverified": True,
-                    "email": email or False, "phone": phone or False, "lang": lang,
-                })
-                case = Case.with_context(qi_case_internal=FLOW).create({
-                    **case_vals,
-                    "partner_id": partner.id,
-                    "contact_id": contact.id,
-                    "email_from": email or False,
-                    "contact_phone": phone or False,
-                    "intake_key": key,
-                    "intake_ip_hash": ip_hash,
-                })
+                partner = Case.env["res.partner"].create(
+                    {
+                        "name": post["company"].strip()[:200],
+                        "is_company": True,
+                        "qi_unverified": True,
+                        "email": email or False,
+                        "phone": phone or False,
+                        "lang": lang,
+                    }
+                )
+                contact = Case.env["res.partner"].create(
+                    {
+                        "name": post["contact"].strip()[:200],
+                        "parent_id": partner.id,
+                        "qi_unverified": True,
+                        "email": email or False,
+                        "phone": phone or False,
+                        "lang": lang,
+                    }
+                )
+                case = Case.with_context(qi_case_internal=FLOW).create(
+                    {
+                        **case_vals,
+                        "partner_id": partner.id,
+                        "contact_id": contact.id,
+                        "email_from": email or False,
+                        "contact_phone": phone or False,
+                        "intake_key": key,
+                        "intake_ip_hash": ip_hash,
+                    }
+                )
                 # in the same savepoint: a demand is never kept without its files
                 attachments = self._store_files(case, contact, files)
         except IntegrityError as error:
@@ -118,9 +134,7 @@ class QiPublicDemand(http.Controller):
             # its case first, which this transaction's snapshot cannot see: the
             # request is retried, and the key lookup above answers with that case
             raise ConcurrencyError(f"demand {key} submitted twice at once") from error
-        return request.render(
-            "qi_case.public_demand_done", {"number": case.name, "files": attachments.mapped("name")}
-        )
+        return request.render("qi_case.public_demand_done", {"number": case.name, "files": attachments.mapped("name")})
 
     def _store_files(self, case_sudo, contact, files):
         """The files of the demand, on the case and in its chatter, sent by the contact."""

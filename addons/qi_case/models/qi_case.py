@@ -28,6 +28,7 @@ WARNING_LEVELS = [("none", "None"), ("yellow", "Yellow"), ("red", "Red")]
 # P-TL-7: the steps of the 红黄牌 ladder, in the order they fire
 LADDER_STEPS = [("yellow", "Chase (催办)"), ("red", "Chase Notice (催办通知)"), ("supervision", "Supervision (督办)")]
 
+
 class QiCase(models.Model):
     """A demand of a service object, from intake to closure (§7, Annex A).
 
@@ -47,12 +48,30 @@ class QiCase(models.Model):
     ]
     _order = "priority desc, is_overdue desc, date_deadline, id desc"
     # set by the service flow only, never by hand or RPC, on create as on write
-    _qi_protected_fields = frozenset({
-        "extension_days", "is_overdue", "overdue_reason", "completed_on_time", "date_completed",
-        "date_closed", "date_accepted", "days_used", "supervised_date", "warning_level", "date_red",
-        "ladder_step", "ladder_deadline", "date_correction_notice", "materials_deemed_complete",
-        "message_id_origin", "intake_key", "intake_ip_hash", "rating_requested_date", "rating_reminded",
-    })
+    _qi_protected_fields = frozenset(
+        {
+            "extension_days",
+            "is_overdue",
+            "overdue_reason",
+            "completed_on_time",
+            "date_completed",
+            "date_closed",
+            "date_accepted",
+            "days_used",
+            "supervised_date",
+            "warning_level",
+            "date_red",
+            "ladder_step",
+            "ladder_deadline",
+            "date_correction_notice",
+            "materials_deemed_complete",
+            "message_id_origin",
+            "intake_key",
+            "intake_ip_hash",
+            "rating_requested_date",
+            "rating_reminded",
+        }
+    )
     _qi_flow_key = "qi_case_internal"
     _track_duration_field = "stage_id"
     _mail_post_access = "read"
@@ -84,11 +103,16 @@ class QiCase(models.Model):
         "qi.service.item", "qi_case_service_item_rel", "case_id", "item_id", string="Requested Items", tracking=True
     )
     category_id = fields.Many2one(
-        "qi.service.category", compute="_compute_category_id", store=True, index=True,
+        "qi.service.category",
+        compute="_compute_category_id",
+        store=True,
+        index=True,
         help="Category of the first requested item, for reporting.",
     )
     is_package = fields.Boolean(
-        string="Customised Package", compute="_compute_is_package", store=True,
+        string="Customised Package",
+        compute="_compute_is_package",
+        store=True,
         help="R-6.2.2.1: several items in one case form a customised package.",
     )
     description = fields.Html(sanitize=True, sanitize_overridable=False)
@@ -108,24 +132,33 @@ class QiCase(models.Model):
     close_reason = fields.Text(string="Cancellation / Rejection Reason", tracking=True)
     # first handler (R-7.2.1, R-7.2.2)
     user_id = fields.Many2one(
-        "res.users", string="First Handler", index=True, tracking=True,
+        "res.users",
+        string="First Handler",
+        index=True,
+        tracking=True,
         domain=lambda self: [("group_ids", "in", self.env.ref("qi_window.group_qi_user").id)],
     )
     handler_log_ids = fields.One2many("qi.case.handler.log", "case_id", string="First-handler Log")
     # time limits (R-7.3.2)
     date_received = fields.Datetime(required=True, default=fields.Datetime.now, tracking=True, index=True)
     date_accept_due = fields.Date(
-        string="Acceptance Due", compute="_compute_date_accept_due", store=True,
+        string="Acceptance Due",
+        compute="_compute_date_accept_due",
+        store=True,
     )
     date_accepted = fields.Datetime(readonly=True, copy=False)
     materials_state = fields.Selection(
         [("complete", "Complete"), ("incomplete", "Incomplete (补正)")],
-        default="complete", required=True, tracking=True,
+        default="complete",
+        required=True,
+        tracking=True,
         help="While materials are incomplete the clock stops; it restarts when they arrive.",
     )
     # P-TL-2: the 补正 notice, all at once, within N working days of receipt
     date_correction_due = fields.Date(
-        string="Correction Notice Due", compute="_compute_date_correction_due", store=True,
+        string="Correction Notice Due",
+        compute="_compute_date_correction_due",
+        store=True,
         help="Last day to send the correction notice (补正, 一次性告知); later, the materials count "
         "as complete from receipt (Administrative Licensing Law, Art. 32).",
     )
@@ -135,25 +168,36 @@ class QiCase(models.Model):
         help="Everything that is missing, all at once (一次性告知): the service object is told this list.",
     )
     materials_deemed_complete = fields.Boolean(
-        string="Deemed Complete on Receipt", readonly=True, copy=False,
+        string="Deemed Complete on Receipt",
+        readonly=True,
+        copy=False,
         help="No correction notice was sent in time: the materials count as complete from receipt "
         "(视为受理, Administrative Licensing Law, Art. 32).",
     )
     date_materials_complete = fields.Date(
-        string="Materials Complete On", copy=False, tracking=True,
+        string="Materials Complete On",
+        copy=False,
+        tracking=True,
         help="The completion time limit counts working days from the day after this date.",
     )
     time_limit_days = fields.Integer(
-        string="Time Limit (working days)", compute="_compute_time_limit_days", store=True, readonly=False,
+        string="Time Limit (working days)",
+        compute="_compute_time_limit_days",
+        store=True,
+        readonly=False,
         help="The longest committed limit of the requested items; can be set by hand.",
     )
     statutory_limit_days = fields.Integer(
-        string="Statutory Limit (working days)", compute="_compute_time_limit_days", store=True,
+        string="Statutory Limit (working days)",
+        compute="_compute_time_limit_days",
+        store=True,
         help="The longest statutory limit of the requested items (P-TL-6).",
     )
     pause_ids = fields.One2many("qi.case.pause", "case_id", string="Clock Pauses")
     paused_days = fields.Integer(
-        string="Paused (working days)", compute="_compute_paused_days", store=True,
+        string="Paused (working days)",
+        compute="_compute_paused_days",
+        store=True,
         help="Working days of testing, inspection, appraisal, expert review or hearings: they do not count "
         "(Administrative Licensing Law, Art. 45).",
     )
@@ -161,10 +205,17 @@ class QiCase(models.Model):
     extension_days = fields.Integer(string="Extension (working days)", readonly=True, copy=False)
     extension_ids = fields.One2many("qi.case.extension", "case_id", string="Extensions")
     date_deadline = fields.Date(
-        string="Deadline", compute="_compute_date_deadline", store=True, index=True, tracking=True,
+        string="Deadline",
+        compute="_compute_date_deadline",
+        store=True,
+        index=True,
+        tracking=True,
     )
     deadline_provisional = fields.Boolean(
-        string="Provisional Deadline", compute="_compute_deadline_provisional", store=True, index="btree_not_null",
+        string="Provisional Deadline",
+        compute="_compute_deadline_provisional",
+        store=True,
+        index="btree_not_null",
         help="A date of this case was computed with a year that has no official holiday data yet "
         "(weekends and statutory holidays only, no make-up working day): it is recomputed when "
         "the State Council notice is entered.",
@@ -177,7 +228,8 @@ class QiCase(models.Model):
             ("not_accepted", "Not accepted in time"),
             ("not_completed", "Result not reported back in time"),
         ],
-        readonly=True, copy=False,
+        readonly=True,
+        copy=False,
     )
     deadline_state = fields.Selection(
         [
@@ -186,31 +238,47 @@ class QiCase(models.Model):
             ("not_completed", "Result late"),
         ],
         # a selection, not the overdue boolean: the kanban progress bar groups it
-        compute="_compute_deadline_state", store=True,
+        compute="_compute_deadline_state",
+        store=True,
         help="Whether the case keeps its time limits: on time, not accepted in time, or result late.",
     )
     completed_on_time = fields.Boolean(readonly=True, copy=False, help="Result reported back by the deadline.")
     on_time_rate = fields.Float(
-        string="On-time Rate (%)", compute="_compute_on_time_rate", store=True, aggregator="avg",
+        string="On-time Rate (%)",
+        compute="_compute_on_time_rate",
+        store=True,
+        aggregator="avg",
         help="100 for a case completed by its deadline, 0 if late; empty while it runs.",
     )
     days_used = fields.Integer(
-        string="Working Days Used", readonly=True, copy=False, aggregator="avg",
+        string="Working Days Used",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
         help="Working days since the materials were complete, up to the result or today.",
     )
     # P-TL-7 红黄牌: refreshed by the daily supervision
     warning_level = fields.Selection(
-        WARNING_LEVELS, default="none", required=True, readonly=True, copy=False, index=True,
+        WARNING_LEVELS,
+        default="none",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
         help="Yellow: due within the set number of working days. Red: overdue.",
     )
     date_red = fields.Date(string="Red Since", readonly=True, copy=False)
     ladder_step = fields.Selection(
-        LADDER_STEPS, string="Last Escalation Step", readonly=True, copy=False,
+        LADDER_STEPS,
+        string="Last Escalation Step",
+        readonly=True,
+        copy=False,
         help="The last step of the warning ladder fired for the current deadline; each fires once.",
     )
     ladder_deadline = fields.Date(readonly=True, copy=False, help="The deadline the fired steps are about.")
     supervised_date = fields.Date(
-        readonly=True, copy=False,
+        readonly=True,
+        copy=False,
         help="Day the daily supervision last reached the case: a run cut short by its time box "
         "resumes with the cases not reached yet.",
     )
@@ -220,33 +288,42 @@ class QiCase(models.Model):
     adjustment_ids = fields.One2many("qi.case.adjustment", "case_id", string="Adjustments")
     result_ids = fields.One2many("qi.case.result", "case_id", string="Results")
     reusable_result_ids = fields.Many2many(
-        "qi.case.result", compute="_compute_reusable_result_ids", string="Reusable Results",
+        "qi.case.result",
+        compute="_compute_reusable_result_ids",
+        string="Reusable Results",
         help="R-6.2.2.2: results of this service object's earlier cases that cover the requested items.",
     )
     visit_ids = fields.One2many(
-        "calendar.event", "res_id", string="Visits",
+        "calendar.event",
+        "res_id",
+        string="Visits",
         domain=lambda self: [("res_model", "=", self._name)],
     )
     visit_count = fields.Integer(compute="_compute_visit_count")
     qi_rating_ids = fields.One2many("qi.case.rating", "case_id", string="Ratings")
     rating_level = fields.Selection(
         selection=lambda self: self.env["qi.case.rating"]._fields["level"].selection,
-        compute="_compute_rating_level", string="Satisfaction",
+        compute="_compute_rating_level",
+        string="Satisfaction",
         help="The current 好差评 level given by the service object.",
     )
     rating_requested_date = fields.Date(readonly=True, copy=False)
     rating_reminded = fields.Boolean(readonly=True, copy=False)
     partner_lang = fields.Char(
-        compute="_compute_partner_lang", string="Service Object's Language",
+        compute="_compute_partner_lang",
+        string="Service Object's Language",
         help="The language mails to the service object are written in: its own, Chinese when unknown.",
     )
     intake_key = fields.Char(
-        readonly=True, copy=False,
+        readonly=True,
+        copy=False,
         help="Idempotency key of the public form: a double-click or a retry never makes a second case.",
     )
     intake_ip_hash = fields.Char(readonly=True, copy=False, index="btree_not_null")
     message_id_origin = fields.Char(
-        string="Origin Message-Id", readonly=True, copy=False,
+        string="Origin Message-Id",
+        readonly=True,
+        copy=False,
         help="Message-Id of the e-mail that created the case; a second delivery never makes a second case.",
     )
 
@@ -277,12 +354,15 @@ class QiCase(models.Model):
         # them PostgreSQL expects one group per case and sorts every case, on
         # disk at 100k cases, instead of hashing a dozen months.
         for name, month in (
-            ("qi_case_received_month_cst_stat", "date_trunc('month', timezone('Asia/Shanghai', timezone('UTC', date_received)))"),
+            (
+                "qi_case_received_month_cst_stat",
+                "date_trunc('month', timezone('Asia/Shanghai', timezone('UTC', date_received)))",
+            ),
             ("qi_case_received_month_stat", "date_trunc('month', date_received)"),
         ):
-            self.env.cr.execute(SQL(
-                "CREATE STATISTICS IF NOT EXISTS %s ON (%s) FROM qi_case", SQL.identifier(name), SQL(month)
-            ))
+            self.env.cr.execute(
+                SQL("CREATE STATISTICS IF NOT EXISTS %s ON (%s) FROM qi_case", SQL.identifier(name), SQL(month))
+            )
 
     # ------------------------------------------------------------------
     # defaults and computes
@@ -327,7 +407,9 @@ class QiCase(models.Model):
             case.category_id = case.item_ids[:1].category_id
 
     def _compute_assignment_count(self):
-        counts = dict(self.env["qi.case.assignment"]._read_group([("case_id", "in", self.ids)], ["case_id"], ["__count"]))
+        counts = dict(
+            self.env["qi.case.assignment"]._read_group([("case_id", "in", self.ids)], ["case_id"], ["__count"])
+        )
         for case in self:
             case.assignment_count = counts.get(case, 0)
 
@@ -357,7 +439,9 @@ class QiCase(models.Model):
             ("partner_id", "=", self.partner_id.commercial_partner_id.id),
             ("item_ids", "in", self.item_ids.ids),
             ("case_id", "!=", self._origin.id or False),
-            "|", ("valid_until", "=", False), ("valid_until", ">=", today),
+            "|",
+            ("valid_until", "=", False),
+            ("valid_until", ">=", today),
         ]
 
     # ------------------------------------------------------------------

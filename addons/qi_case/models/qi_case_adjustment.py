@@ -11,7 +11,8 @@ class QiCaseAdjustment(models.Model):
 
     kind = fields.Selection(
         [("items", "Service Items"), ("provider", "Provider / Expert"), ("deadline", "Deadline"), ("other", "Other")],
-        required=True, default="other",
+        required=True,
+        default="other",
     )
     description = fields.Text(string="What Changed", required=True)
     reason = fields.Text(string="Why", required=True)
@@ -24,9 +25,10 @@ class QiCaseAdjustment(models.Model):
         for adjustment in adjustments:
             case = adjustment.case_id
             # the parties: the service object and every provider or expert at work on the case
-            partners = case.partner_id | case.assignment_ids.filtered(
-                lambda a: a.state not in ("declined", "cancelled")
-            ).partner_id
+            partners = (
+                case.partner_id
+                | case.assignment_ids.filtered(lambda a: a.state not in ("declined", "cancelled")).partner_id
+            )
             case.message_post(
                 body=self.env._(
                     "Service adjusted: %(what)s. Reason: %(why)s", what=adjustment.description, why=adjustment.reason

@@ -21,16 +21,16 @@ class QiCaseAssignment(models.Model):
     _order = "case_id, id"
 
     name = fields.Char(compute="_compute_name", store=True)
-    service_partner_id = fields.Many2one(
-        related="case_id.partner_id", string="Service Object", store=True, index=True
-    )
-    provider_id = fields.Many2one(
-        "res.partner", index=True, domain="[('is_qi_provider', '=', True)]", tracking=True
-    )
+    service_partner_id = fields.Many2one(related="case_id.partner_id", string="Service Object", store=True, index=True)
+    provider_id = fields.Many2one("res.partner", index=True, domain="[('is_qi_provider', '=', True)]", tracking=True)
     expert_id = fields.Many2one("qi.expert", index=True, tracking=True)
     partner_id = fields.Many2one(
-        "res.partner", compute="_compute_partner_id", store=True, index=True,
-        string="Assignee Partner", help="The provider, or the expert's contact: who the portal opens it to.",
+        "res.partner",
+        compute="_compute_partner_id",
+        store=True,
+        index=True,
+        string="Assignee Partner",
+        help="The provider, or the expert's contact: who the portal opens it to.",
     )
     item_id = fields.Many2one("qi.service.item", index=True)
     date_due = fields.Date(string="Due")
@@ -80,19 +80,25 @@ class QiCaseAssignment(models.Model):
             running = self.filtered(lambda a: a.case_id.stage_code in ("matched", "in_service"))
             reason = self.env.context.get("qi_adjustment_reason")
             if running and not (reason or "").strip():
-                raise UserError(self.env._("Say why the provider or expert of a running case changes (Adjust Service)."))
+                raise UserError(
+                    self.env._("Say why the provider or expert of a running case changes (Adjust Service).")
+                )
             old = {a.id: a.partner_id.display_name for a in running}
         result = super().write(vals)
         if {"provider_id", "expert_id"} & vals.keys():
             for assignment in self.filtered(lambda a: a.id in old):
-                self.env["qi.case.adjustment"].create({
-                    "case_id": assignment.case_id.id,
-                    "kind": "provider",
-                    "description": self.env._(
-                        "Provider / expert: %(old)s → %(new)s", old=old[assignment.id], new=assignment.partner_id.display_name
-                    ),
-                    "reason": reason,
-                })
+                self.env["qi.case.adjustment"].create(
+                    {
+                        "case_id": assignment.case_id.id,
+                        "kind": "provider",
+                        "description": self.env._(
+                            "Provider / expert: %(old)s → %(new)s",
+                            old=old[assignment.id],
+                            new=assignment.partner_id.display_name,
+                        ),
+                        "reason": reason,
+                    }
+                )
         return result
 
     # state machine -----------------------------------------------------
@@ -125,7 +131,9 @@ class QiCaseAssignment(models.Model):
         return True
 
     def action_deliver(self):
-        self._set_state(("accepted", "in_progress"), "delivered", {"progress": 100, "date_delivered": fields.Datetime.now()})
+        self._set_state(
+            ("accepted", "in_progress"), "delivered", {"progress": 100, "date_delivered": fields.Datetime.now()}
+        )
         return True
 
     def action_cancel(self):

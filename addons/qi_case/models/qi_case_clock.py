@@ -108,10 +108,16 @@ class QiCasePause(models.Model):
     reason_kind = fields.Selection(PAUSE_REASONS, string="For", required=True, default="testing")
     reason = fields.Text(required=True, help="Told to the service object in the portal.")
     date_start = fields.Date(string="Paused From", required=True, default=lambda self: china_today())
-    date_end = fields.Date(string="Resumes After", required=True, help="Last day of the pause, as planned or as it ended.")
+    date_end = fields.Date(
+        string="Resumes After", required=True, help="Last day of the pause, as planned or as it ended."
+    )
     working_days = fields.Integer(compute="_compute_working_days", store=True)
     state = fields.Selection(
-        [("running", "Running"), ("ended", "Ended")], default="running", required=True, readonly=True, copy=False,
+        [("running", "Running"), ("ended", "Ended")],
+        default="running",
+        required=True,
+        readonly=True,
+        copy=False,
     )
     user_id = fields.Many2one("res.users", string="By", readonly=True, default=lambda self: self.env.user)
 
@@ -123,7 +129,8 @@ class QiCasePause(models.Model):
         for pause in self:
             pause.working_days = (
                 workday.count_working_days(pause.date_start, pause.date_end)
-                if pause.date_start and pause.date_end and pause.date_end > pause.date_start else 0
+                if pause.date_start and pause.date_end and pause.date_end > pause.date_start
+                else 0
             )
 
     @api.model
@@ -138,12 +145,17 @@ class QiCasePause(models.Model):
             case = self.env["qi.case"].browse(vals.get("case_id"))
             start = fields.Date.to_date(vals.get("date_start")) or china_today()
             if not case.is_open or not case.date_deadline:
-                raise UserError(self.env._("The clock of case %s is not running: there is nothing to pause.", case.name))
+                raise UserError(
+                    self.env._("The clock of case %s is not running: there is nothing to pause.", case.name)
+                )
             if start > case.date_deadline:
-                raise UserError(self.env._(
-                    "Case %(case)s was due on %(deadline)s: a pause starts before the deadline.",
-                    case=case.name, deadline=case.date_deadline,
-                ))
+                raise UserError(
+                    self.env._(
+                        "Case %(case)s was due on %(deadline)s: a pause starts before the deadline.",
+                        case=case.name,
+                        deadline=case.date_deadline,
+                    )
+                )
             if start < case.date_materials_complete:
                 raise UserError(self.env._("A pause cannot start before the materials were complete."))
         # the author was set just above, by this flow; the records go back to the
@@ -153,16 +165,23 @@ class QiCasePause(models.Model):
         pauses._check_case_limits()
         for pause in pauses:
             pause.case_id._log_clock_event(
-                "paused", pause.date_start,
-                self.env._("%(kind)s until %(end)s (%(days)s working days): %(reason)s",
-                           kind=pause._reason_label(), end=pause.date_end, days=pause.working_days,
-                           reason=pause.reason),
+                "paused",
+                pause.date_start,
+                self.env._(
+                    "%(kind)s until %(end)s (%(days)s working days): %(reason)s",
+                    kind=pause._reason_label(),
+                    end=pause.date_end,
+                    days=pause.working_days,
+                    reason=pause.reason,
+                ),
             )
         return pauses
 
     def write(self, vals):
         if vals.keys() - {"reason"} and not in_flow(self.env, "qi_case_pause"):
-            raise AccessError(self.env._("A pause is ended with its “Resume” button; its dates do not change otherwise."))
+            raise AccessError(
+                self.env._("A pause is ended with its “Resume” button; its dates do not change otherwise.")
+            )
         result = super().write(vals)
         if {"date_start", "date_end"} & vals.keys():
             self._check_case_limits()
@@ -186,10 +205,15 @@ class QiCasePause(models.Model):
                     raise ValidationError(self.env._("Two pauses of case %s overlap.", case.name))
             total = sum(pauses.mapped("working_days"))
             if total > cap:
-                raise ValidationError(self.env._(
-                    "Case %(case)s would be paused %(total)s working days in all; at most %(cap)s are allowed "
-                    "(setting “Pause Cap”).", case=case.name, total=total, cap=cap,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s would be paused %(total)s working days in all; at most %(cap)s are allowed "
+                        "(setting “Pause Cap”).",
+                        case=case.name,
+                        total=total,
+                        cap=cap,
+                    )
+                )
 
     def action_resume(self):
         """End a running pause today: the clock runs again from tomorrow."""

@@ -40,9 +40,18 @@ DEMO_ENTERPRISES = [
     ("秦皇岛抚宁新能源有限公司", "新能源"),
 ]
 SUBJECTS = [
-    "计量器具检定校准咨询", "企业标准自我声明公开指导", "产品型式检验委托", "强制性认证咨询",
-    "质量管理体系建设辅导", "专利申请指导", "压力容器定期检验咨询", "能源计量器具配备核查",
-    "商品条码注册", "检测数据分析与质量问题诊断", "品牌培育方案", "首席质量官培训",
+    "计量器具检定校准咨询",
+    "企业标准自我声明公开指导",
+    "产品型式检验委托",
+    "强制性认证咨询",
+    "质量管理体系建设辅导",
+    "专利申请指导",
+    "压力容器定期检验咨询",
+    "能源计量器具配备核查",
+    "商品条码注册",
+    "检测数据分析与质量问题诊断",
+    "品牌培育方案",
+    "首席质量官培训",
 ]
 
 
@@ -58,8 +67,10 @@ class QiCaseDemo(models.Model):
         rng = random.Random(seed)
         ref = self.env.ref
         windows = [
-            ref("qi_window.window_government_centre_demo"), ref("qi_window.window_park_demo"),
-            ref("qi_window.window_mobile_demo"), ref("qi_window.window_enterprise_demo"),
+            ref("qi_window.window_government_centre_demo"),
+            ref("qi_window.window_park_demo"),
+            ref("qi_window.window_mobile_demo"),
+            ref("qi_window.window_enterprise_demo"),
         ]
         Partner = self.env["res.partner"]
         enterprises = Partner.browse()
@@ -71,11 +82,19 @@ class QiCaseDemo(models.Model):
             if index == 0 and portal_enterprise:
                 enterprises |= portal_enterprise
                 continue
-            enterprises |= Partner.create({
-                "name": name, "is_company": True, "qi_uscc": code, "city": "秦皇岛", "country_id": ref("base.cn").id,
-                "email": f"quality{index:02d}@enterprise.example.cn", "phone": f"0335-80{index:05d}",
-                "lang": DEMO_LANG, "tz": DEMO_TZ,
-            })
+            enterprises |= Partner.create(
+                {
+                    "name": name,
+                    "is_company": True,
+                    "qi_uscc": code,
+                    "city": "秦皇岛",
+                    "country_id": ref("base.cn").id,
+                    "email": f"quality{index:02d}@enterprise.example.cn",
+                    "phone": f"0335-80{index:05d}",
+                    "lang": DEMO_LANG,
+                    "tz": DEMO_TZ,
+                }
+            )
         items = self.env["qi.service.item"].search([], order="id")  # pylint: disable=no-search-all  # the small service catalogue
         providers = Partner.search([("is_qi_provider", "=", True)], order="id")
         channels = [code for code, _label in self._fields["channel"].selection]
@@ -87,18 +106,22 @@ class QiCaseDemo(models.Model):
             window = windows[number % len(windows)]
             staff = window.staff_ids.user_id or window.leader_id
             case_items = items.browse(rng.sample(items.ids, k=1 if number % 6 else 2)) if items else items
-            cases |= self.create({
-                "subject": SUBJECTS[number % len(SUBJECTS)],
-                "partner_id": enterprises[number % len(enterprises)].id,
-                "window_id": window.id,
-                "channel": channels[number % len(channels)],
-                "origin_ref": f"CJ-{received.year}-{number:03d}" if channels[number % len(channels)] in ("inspection", "sampling") else False,
-                "item_ids": [(6, 0, case_items.ids)],
-                "date_received": received,
-                "priority": "1" if number % 9 == 0 else "0",
-                "description": "<p>企业提出服务需求，详见附件材料。</p>",
-                "user_id": staff[number % len(staff)].id if number % 10 else False,
-            })
+            cases |= self.create(
+                {
+                    "subject": SUBJECTS[number % len(SUBJECTS)],
+                    "partner_id": enterprises[number % len(enterprises)].id,
+                    "window_id": window.id,
+                    "channel": channels[number % len(channels)],
+                    "origin_ref": f"CJ-{received.year}-{number:03d}"
+                    if channels[number % len(channels)] in ("inspection", "sampling")
+                    else False,
+                    "item_ids": [(6, 0, case_items.ids)],
+                    "date_received": received,
+                    "priority": "1" if number % 9 == 0 else "0",
+                    "description": "<p>企业提出服务需求，详见附件材料。</p>",
+                    "user_id": staff[number % len(staff)].id if number % 10 else False,
+                }
+            )
         for case in cases:
             age = (today - case.date_materials_complete).days
             self._qi_demo_advance(case, age, rng, providers)
@@ -120,16 +143,25 @@ class QiCaseDemo(models.Model):
         if age < 1 or not case.user_id:
             return
         if rng.random() < 0.05:
-            case.write({"stage_id": case._stage("rejected").id, "close_reason": "不属于窗口服务范围，已告知企业向相关部门咨询。"})
+            case.write(
+                {
+                    "stage_id": case._stage("rejected").id,
+                    "close_reason": "不属于窗口服务范围，已告知企业向相关部门咨询。",
+                }
+            )
             return
         case.action_accept()
         internal.date_accepted = case.date_received + timedelta(hours=rng.randrange(2, 30))
         if age < 3 or not providers:
             return
-        assignment = self.env["qi.case.assignment"].create({
-            "case_id": case.id, "provider_id": providers[rng.randrange(len(providers))].id,
-            "item_id": case.item_ids[:1].id, "match_reasons": "提供该服务事项；驻本窗口",
-        })
+        assignment = self.env["qi.case.assignment"].create(
+            {
+                "case_id": case.id,
+                "provider_id": providers[rng.randrange(len(providers))].id,
+                "item_id": case.item_ids[:1].id,
+                "match_reasons": "提供该服务事项；驻本窗口",
+            }
+        )
         if rng.random() < 0.04:
             case.write({"stage_id": case._stage("cancelled").id, "close_reason": "企业撤回申请。"})
             return
@@ -145,10 +177,12 @@ class QiCaseDemo(models.Model):
             case.date_materials_complete,
             case.time_limit_days + 3 if late else max(1, case.time_limit_days - rng.randrange(0, 5)),
         )
-        internal.write({
-            "date_completed": fields.Datetime.to_datetime(done) + timedelta(hours=9),
-            "completed_on_time": not late,
-        })
+        internal.write(
+            {
+                "date_completed": fields.Datetime.to_datetime(done) + timedelta(hours=9),
+                "completed_on_time": not late,
+            }
+        )
         if age > 60:
             case.action_close()
 
@@ -159,38 +193,59 @@ class QiCaseDemo(models.Model):
         today = china_today()
         workday = self.env["qi.workday"]
         running = cases.filtered(
-            lambda c: c.stage_code in ("accepted", "matched", "in_service") and c.user_id and c.date_deadline
-            and c.date_materials_complete < today <= c.date_deadline
+            lambda c: (
+                c.stage_code in ("accepted", "matched", "in_service")
+                and c.user_id
+                and c.date_deadline
+                and c.date_materials_complete < today <= c.date_deadline
+            )
         )
         if running:
             case = running[-1]
             start = max(case.date_materials_complete + timedelta(days=1), today - timedelta(days=1))
-            self.env["qi.case.pause"].with_user(case.user_id).create({
-                "case_id": case.id, "reason_kind": "testing", "date_start": start,
-                "date_end": workday.add_working_days(start, 3),
-                "reason": "送省质检院开展型式试验，检测周期3个工作日。",
-            })
+            self.env["qi.case.pause"].with_user(case.user_id).create(
+                {
+                    "case_id": case.id,
+                    "reason_kind": "testing",
+                    "date_start": start,
+                    "date_end": workday.add_working_days(start, 3),
+                    "reason": "送省质检院开展型式试验，检测周期3个工作日。",
+                }
+            )
         window = windows[0]
         staff = window.staff_ids.user_id[:1] or window.leader_id
         now = fields.Datetime.now()
-        new = self.create([
-            {
-                "subject": "压力表检定（材料待补正）", "partner_id": enterprises[0].id, "window_id": window.id,
-                "channel": "walk_in", "item_ids": [(6, 0, items[:1].ids)], "user_id": staff.id,
-                "date_received": now - timedelta(hours=3), "materials_state": "incomplete",
-                "correction_missing": "1. 计量器具清单（加盖公章）；2. 上次检定证书复印件。",
-            },
-            {
-                "subject": "能源计量器具配备核查（逾期未补正告知）", "partner_id": enterprises[1].id,
-                "window_id": window.id, "channel": "online", "item_ids": [(6, 0, items[:1].ids)],
-                "user_id": staff.id, "date_received": now - timedelta(days=10), "materials_state": "incomplete",
-            },
-        ])
+        new = self.create(
+            [
+                {
+                    "subject": "压力表检定（材料待补正）",
+                    "partner_id": enterprises[0].id,
+                    "window_id": window.id,
+                    "channel": "walk_in",
+                    "item_ids": [(6, 0, items[:1].ids)],
+                    "user_id": staff.id,
+                    "date_received": now - timedelta(hours=3),
+                    "materials_state": "incomplete",
+                    "correction_missing": "1. 计量器具清单（加盖公章）；2. 上次检定证书复印件。",
+                },
+                {
+                    "subject": "能源计量器具配备核查（逾期未补正告知）",
+                    "partner_id": enterprises[1].id,
+                    "window_id": window.id,
+                    "channel": "online",
+                    "item_ids": [(6, 0, items[:1].ids)],
+                    "user_id": staff.id,
+                    "date_received": now - timedelta(days=10),
+                    "materials_state": "incomplete",
+                },
+            ]
+        )
         new._deem_materials_complete(today)
         # a red card: a running case a few working days past its deadline
         late = cases.filtered(
-            lambda c: c.stage_code in ("accepted", "matched", "in_service") and c.date_deadline
-            and c.date_deadline < today
+            lambda c: (
+                c.stage_code in ("accepted", "matched", "in_service") and c.date_deadline and c.date_deadline < today
+            )
         )
         if not late and len(running) > 1:
             case = running[0]
@@ -208,8 +263,10 @@ class QiCaseDemo(models.Model):
                 case.with_context(qi_handler_change_reason="原受理人调岗至园区工作站").write({"user_id": other[0].id})
         if len(running) > 1 and running[1].date_deadline and running[1].date_deadline >= china_today():
             case = running[1]
-            extension = self.env["qi.case.extension"].with_user(case.user_id).create(
-                {"case_id": case.id, "days": 5, "reason": "需补充开展型式试验，检测周期较长。"}
+            extension = (
+                self.env["qi.case.extension"]
+                .with_user(case.user_id)
+                .create({"case_id": case.id, "days": 5, "reason": "需补充开展型式试验，检测周期较长。"})
             )
             extension.with_user(case.window_id.leader_id).action_approve()
         if len(running) > 2:
@@ -221,14 +278,25 @@ class QiCaseDemo(models.Model):
         closed = cases.filtered(lambda c: c.stage_code == "closed")
         if closed:
             old = closed[0]
-            self.env["qi.case.result"].create({
-                "case_id": old.id, "name": "校准证书", "kind": "calibration", "reference": "JZ-2026-0101",
-                "item_ids": [(6, 0, old.item_ids.ids)], "reusable": True,
-            })
-            self.create({
-                "subject": "同批计量器具再次使用的校准结果确认", "partner_id": old.partner_id.id,
-                "window_id": old.window_id.id, "channel": "online", "item_ids": [(6, 0, old.item_ids.ids)],
-            })
+            self.env["qi.case.result"].create(
+                {
+                    "case_id": old.id,
+                    "name": "校准证书",
+                    "kind": "calibration",
+                    "reference": "JZ-2026-0101",
+                    "item_ids": [(6, 0, old.item_ids.ids)],
+                    "reusable": True,
+                }
+            )
+            self.create(
+                {
+                    "subject": "同批计量器具再次使用的校准结果确认",
+                    "partner_id": old.partner_id.id,
+                    "window_id": old.window_id.id,
+                    "channel": "online",
+                    "item_ids": [(6, 0, old.item_ids.ids)],
+                }
+            )
 
     @api.model
     def _qi_demo_portal_work(self, cases):
@@ -249,18 +317,25 @@ class QiCaseDemo(models.Model):
             work += [("expert_id", expert, reasons, step) for step in ("proposed", "in_progress")]
         for (field, assignee, reasons, step), case in zip(work, running, strict=False):
             items = assignee.item_ids if field == "expert_id" else assignee.qi_item_ids
-            assignment = Assignment.create({
-                "case_id": case.id, field: assignee.id, "item_id": (case.item_ids & items)[:1].id or case.item_ids[:1].id,
-                "match_reasons": reasons,
-                "date_due": self.env["qi.workday"].add_working_days(china_today(), 10),
-            })
+            assignment = Assignment.create(
+                {
+                    "case_id": case.id,
+                    field: assignee.id,
+                    "item_id": (case.item_ids & items)[:1].id or case.item_ids[:1].id,
+                    "match_reasons": reasons,
+                    "date_due": self.env["qi.workday"].add_working_days(china_today(), 10),
+                }
+            )
             if step in ("accepted", "in_progress"):
                 assignment.action_accept()
             if step == "in_progress":
                 assignment.action_start()
                 assignment.progress = 40
-                assignment.message_post(body="样品已送达实验室，正在开展检测。", message_type="comment",  # pylint: disable=translation-required  # demo story text, in Chinese on purpose
-                                        subtype_xmlid="mail.mt_note")
+                assignment.message_post(
+                    body="样品已送达实验室，正在开展检测。",
+                    message_type="comment",  # pylint: disable=translation-required  # demo story text, in Chinese on purpose
+                    subtype_xmlid="mail.mt_note",
+                )
             if case.stage_code == "matched" and step != "proposed":
                 case.action_start_service()
 
@@ -269,7 +344,8 @@ class QiCaseDemo(models.Model):
         """Every completed case reports its result back (R-6.2.2.2)."""
         Result = self.env["qi.case.result"]
         by_category = {
-            category.id: values for xmlid, values in RESULT_BY_CATEGORY.items()
+            category.id: values
+            for xmlid, values in RESULT_BY_CATEGORY.items()
             if (category := self.env.ref(xmlid, raise_if_not_found=False))
         }
         done = cases.filtered(lambda c: c.stage_code in ("completed", "closed") and not c.result_ids)
@@ -277,14 +353,21 @@ class QiCaseDemo(models.Model):
             kind, name, prefix = by_category.get(case.category_id.id, ("other", "服务意见书", "FW"))
             completed = fields.Date.to_date(case.date_completed) or china_today()
             provider = case.assignment_ids.filtered(lambda a: a.state == "delivered")[:1].provider_id
-            Result.create({
-                "case_id": case.id, "name": name, "kind": kind,
-                "reference": f"{prefix}-{completed.year}-{index + 1:04d}",
-                "date": completed, "item_ids": [(6, 0, case.item_ids.ids)],
-                "issuer_id": provider.id or False,
-                "valid_until": fields.Date.add(completed, years=1) if kind in ("calibration", "certificate") else False,
-                "reusable": kind == "calibration",
-            })
+            Result.create(
+                {
+                    "case_id": case.id,
+                    "name": name,
+                    "kind": kind,
+                    "reference": f"{prefix}-{completed.year}-{index + 1:04d}",
+                    "date": completed,
+                    "item_ids": [(6, 0, case.item_ids.ids)],
+                    "issuer_id": provider.id or False,
+                    "valid_until": fields.Date.add(completed, years=1)
+                    if kind in ("calibration", "certificate")
+                    else False,
+                    "reusable": kind == "calibration",
+                }
+            )
 
     @api.model
     def _qi_demo_ratings(self, cases, rng):
@@ -302,8 +385,10 @@ class QiCaseDemo(models.Model):
             if index % 5 == 4:
                 continue  # not every enterprise rates
             level = RATING_CYCLE[index % len(RATING_CYCLE)]
-            sub = {key: str(min(5, max(1, int(level) + rng.choice((-1, 0, 0, 1))))) for key in
-                   ("score_efficiency", "score_competence", "score_attitude")}
+            sub = {
+                key: str(min(5, max(1, int(level) + rng.choice((-1, 0, 0, 1)))))
+                for key in ("score_efficiency", "score_competence", "score_attitude")
+            }
             rating = Rating._rate(case, case.partner_id, level, comment=RATING_COMMENTS[level], **sub)
             rated_on = min(now, fields.Datetime.to_datetime(case.date_completed) + timedelta(days=1 + index % 3))
             # the rating is dated when the enterprise gave it, after the case was completed
@@ -315,8 +400,11 @@ class QiCaseDemo(models.Model):
             # the leader called the enterprise back; the fix is under way
             first = leader_bad[-1]
             first.with_user(first.window_id.leader_id).action_callback_done()
-            first.message_post(body="已电话回访企业，核实报告延迟属实，已要求服务机构限期整改。",  # pylint: disable=translation-required  # demo story text, in Chinese on purpose
-                               message_type="comment", subtype_xmlid="mail.mt_note")
+            first.message_post(
+                body="已电话回访企业，核实报告延迟属实，已要求服务机构限期整改。",  # pylint: disable=translation-required  # demo story text, in Chinese on purpose
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
         if len(bad) > 2:
             # the first handler appeals a review they think mistaken; the leader decides
             appealed = bad[0]

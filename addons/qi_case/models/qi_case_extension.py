@@ -26,12 +26,19 @@ class QiCaseExtension(models.Model):
     date_requested = fields.Date(default=lambda self: china_today(), readonly=True)
     state = fields.Selection(
         [("requested", "Requested"), ("approved", "Approved"), ("refused", "Refused")],
-        default="requested", required=True, readonly=True, tracking=True,
+        default="requested",
+        required=True,
+        readonly=True,
+        tracking=True,
     )
     decided_by_id = fields.Many2one("res.users", readonly=True)
     date_decided = fields.Date(readonly=True)
     activity_id = fields.Many2one(
-        "mail.activity", string="Decision To-do", readonly=True, copy=False, ondelete="set null",
+        "mail.activity",
+        string="Decision To-do",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
         help="The leader's to-do to decide this extension; done when it is decided.",
     )
 
@@ -53,18 +60,23 @@ class QiCaseExtension(models.Model):
                     self.env._(
                         "The deadline of %(case)s (%(deadline)s) has passed: an extension must be asked for "
                         "before the deadline. The case stays overdue.",
-                        case=case.name, deadline=case.date_deadline,
+                        case=case.name,
+                        deadline=case.date_deadline,
                     )
                 )
             # P-TL-3, §42: extensions of one case add up to the cap, pending requests included
             cap = int_param(case.env, "qi_case.extension_max_working_days", 10, minimum=0)
             pending = sum(case.extension_ids.filtered(lambda e: e.state == "requested").mapped("days"))
             if case.extension_days + pending + int(vals.get("days") or 0) > cap:
-                raise UserError(self.env._(
-                    "Case %(case)s can be extended by %(cap)s working days in all (Administrative Licensing Law, "
-                    "Art. 42); %(used)s are granted or asked for already.",
-                    case=case.name, cap=cap, used=case.extension_days + pending,
-                ))
+                raise UserError(
+                    self.env._(
+                        "Case %(case)s can be extended by %(cap)s working days in all (Administrative Licensing Law, "
+                        "Art. 42); %(used)s are granted or asked for already.",
+                        case=case.name,
+                        cap=cap,
+                        used=case.extension_days + pending,
+                    )
+                )
             vals["deadline_before"] = case.date_deadline
         # the requester and the deadline before were set just above, by this flow;
         # the records go back to the caller without the flow marker
@@ -80,7 +92,6 @@ class QiCaseExtension(models.Model):
                     user_id=leader.id,
                 )
         return extensions
-
 
     def _check_decider(self):
         for extension in self:
@@ -101,12 +112,20 @@ class QiCaseExtension(models.Model):
                 raise UserError(
                     self.env._("An extension must be granted before the deadline (%s).", case.date_deadline)
                 )
-            extension.with_context(qi_extension_decision=FLOW).write({"state": "approved", "decided_by_id": self.env.user.id, "date_decided": today})
+            extension.with_context(qi_extension_decision=FLOW).write(
+                {"state": "approved", "decided_by_id": self.env.user.id, "date_decided": today}
+            )
             case.with_context(qi_case_internal=FLOW).extension_days += extension.days
-            case._log_clock_event("extended", today, self.env._(
-                "%(days)s working days, approved by %(leader)s: %(reason)s",
-                days=extension.days, leader=self.env.user.name, reason=extension.reason,
-            ))
+            case._log_clock_event(
+                "extended",
+                today,
+                self.env._(
+                    "%(days)s working days, approved by %(leader)s: %(reason)s",
+                    days=extension.days,
+                    leader=self.env.user.name,
+                    reason=extension.reason,
+                ),
+            )
             extension._close_decision_activity(self.env._("Extension approved"))
             case.message_post_with_source(
                 "qi_case.mail_template_case_extension",

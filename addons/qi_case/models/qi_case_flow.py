@@ -71,7 +71,8 @@ class QiCaseFlow(models.Model):
             raise UserError(
                 self.env._(
                     "Case %(case)s cannot go from “%(from)s” to “%(to)s”: follow the service flow.",
-                    case=self.name, **{"from": self.stage_id.name, "to": stage.name},
+                    case=self.name,
+                    **{"from": self.stage_id.name, "to": stage.name},
                 )
             )
         if code not in ("new", "cancelled", "rejected") and not (vals.get("user_id") or self.user_id):
@@ -79,7 +80,9 @@ class QiCaseFlow(models.Model):
         active_assignments = self.assignment_ids.filtered(lambda a: a.state not in ("declined", "cancelled"))
         if code in ("matched", "in_service") and not active_assignments:
             raise UserError(self.env._("Match at least one provider or expert to case %s first.", self.name))
-        if code == "in_service" and not active_assignments.filtered(lambda a: a.state in ("accepted", "in_progress", "delivered")):
+        if code == "in_service" and not active_assignments.filtered(
+            lambda a: a.state in ("accepted", "in_progress", "delivered")
+        ):
             raise UserError(self.env._("No provider or expert has accepted case %s yet.", self.name))
         if code == "completed" and active_assignments.filtered(lambda a: a.state != "delivered"):
             raise UserError(
@@ -155,7 +158,10 @@ class QiCaseFlow(models.Model):
             "res_model": "qi.case.close.wizard",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_case_id": self.id, "default_action": self.env.context.get("qi_close_action", "cancel")},
+            "context": {
+                "default_case_id": self.id,
+                "default_action": self.env.context.get("qi_close_action", "cancel"),
+            },
         }
 
     # ------------------------------------------------------------------
@@ -179,15 +185,25 @@ class QiCaseFlow(models.Model):
                 continue
             changes = []
             if old["items"] != case.item_ids:
-                changes.append(("items", self.env._(
-                    "Items: %(old)s → %(new)s",
-                    old=", ".join(old["items"].mapped("display_name")) or "-",
-                    new=", ".join(case.item_ids.mapped("display_name")) or "-",
-                )))
+                changes.append(
+                    (
+                        "items",
+                        self.env._(
+                            "Items: %(old)s → %(new)s",
+                            old=", ".join(old["items"].mapped("display_name")) or "-",
+                            new=", ".join(case.item_ids.mapped("display_name")) or "-",
+                        ),
+                    )
+                )
             if old["deadline"] != case.date_deadline:
-                changes.append(("deadline", self.env._(
-                    "Deadline: %(old)s → %(new)s", old=old["deadline"] or "-", new=case.date_deadline or "-"
-                )))
+                changes.append(
+                    (
+                        "deadline",
+                        self.env._(
+                            "Deadline: %(old)s → %(new)s", old=old["deadline"] or "-", new=case.date_deadline or "-"
+                        ),
+                    )
+                )
             if not changes:
                 continue
             if not (reason or "").strip():

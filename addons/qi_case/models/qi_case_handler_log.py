@@ -13,10 +13,9 @@ class QiCaseHandlerLog(models.Model):
     to_user_id = fields.Many2one("res.users", string="To", required=True, readonly=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
     reason = fields.Text(readonly=True)
-    changed_by_id = fields.Many2one(
-        "res.users", required=True, default=lambda self: self.env.user, readonly=True
-    )
+    changed_by_id = fields.Many2one("res.users", required=True, default=lambda self: self.env.user, readonly=True)
     notified = fields.Boolean(
-        string="Service Object Notified", readonly=True,
+        string="Service Object Notified",
+        readonly=True,
         help="R-7.2.2: the service object was told of the change.",
     )

@@ -29,14 +29,35 @@ class QiCasePortal(models.Model):
     @api.model
     def _portal_readable_fields(self):
         """The only fields of a case a portal user may read through the ORM."""
-        return frozenset({
-            "id", "display_name", "name", "subject", "partner_id", "window_id", "channel", "item_ids",
-            "stage_id", "stage_code", "is_open", "date_received", "date_accept_due", "date_deadline",
-            "materials_state", "user_id", "description", "access_url", "access_token",
-            "materials_deemed_complete", "paused_days",
-            # the default order of the model sorts on these
-            "priority", "is_overdue", "rating_level",
-        })
+        return frozenset(
+            {
+                "id",
+                "display_name",
+                "name",
+                "subject",
+                "partner_id",
+                "window_id",
+                "channel",
+                "item_ids",
+                "stage_id",
+                "stage_code",
+                "is_open",
+                "date_received",
+                "date_accept_due",
+                "date_deadline",
+                "materials_state",
+                "user_id",
+                "description",
+                "access_url",
+                "access_token",
+                "materials_deemed_complete",
+                "paused_days",
+                # the default order of the model sorts on these
+                "priority",
+                "is_overdue",
+                "rating_level",
+            }
+        )
 
     def _has_field_access(self, field, operation):
         if not super()._has_field_access(field, operation):
@@ -70,8 +91,13 @@ class QiCasePortal(models.Model):
             "paused_days": self.paused_days,
             "clock_events": self.clock_event_ids._portal_values(),
             "pauses": [
-                {"reason_kind": pause._reason_label(), "reason": pause.reason, "date_start": pause.date_start,
-                 "date_end": pause.date_end, "working_days": pause.working_days}
+                {
+                    "reason_kind": pause._reason_label(),
+                    "reason": pause.reason,
+                    "date_start": pause.date_start,
+                    "date_end": pause.date_end,
+                    "working_days": pause.working_days,
+                }
                 for pause in self.pause_ids
             ],
         }

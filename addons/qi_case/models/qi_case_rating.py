@@ -46,7 +46,10 @@ class QiCaseRating(models.Model):
     handler_id = fields.Many2one(related="case_id.user_id", store=True, string="First Handler", index=True)
     # the rater: kept for the follow-up, hidden from the rated staff (see _rate)
     partner_id = fields.Many2one(
-        "res.partner", string="Rated By", required=True, readonly=True,
+        "res.partner",
+        string="Rated By",
+        required=True,
+        readonly=True,
         groups="qi_window.group_qi_manager,qi_window.group_qi_coordinator",
     )
     date = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
@@ -65,8 +68,16 @@ class QiCaseRating(models.Model):
     fix_due = fields.Date(readonly=True)
     fix_done = fields.Datetime(readonly=True)
     appeal_state = fields.Selection(
-        [("none", "No Appeal"), ("pending", "Appeal Pending"), ("upheld", "Rating Set Aside"), ("rejected", "Appeal Rejected")],
-        default="none", required=True, readonly=True, tracking=True,
+        [
+            ("none", "No Appeal"),
+            ("pending", "Appeal Pending"),
+            ("upheld", "Rating Set Aside"),
+            ("rejected", "Appeal Rejected"),
+        ],
+        default="none",
+        required=True,
+        readonly=True,
+        tracking=True,
     )
     appeal_reason = fields.Text(readonly=True)
 
@@ -80,14 +91,21 @@ class QiCaseRating(models.Model):
             # in the service object's language; Chinese when it is unknown
             env = recipient_env(self.env, case.partner_id)
             body = (
-                env._("Reminder: how satisfied are you with case %(case)s? Rate it here: %(url)s",
-                      case=case.name, url=case.get_base_url() + case.access_url)
-                if reminder else
-                env._("Case %(case)s is completed. Please rate our service (非常满意 … 非常不满意): %(url)s",
-                      case=case.name, url=case.get_base_url() + case.access_url)
+                env._(
+                    "Reminder: how satisfied are you with case %(case)s? Rate it here: %(url)s",
+                    case=case.name,
+                    url=case.get_base_url() + case.access_url,
+                )
+                if reminder
+                else env._(
+                    "Case %(case)s is completed. Please rate our service (非常满意 … 非常不满意): %(url)s",
+                    case=case.name,
+                    url=case.get_base_url() + case.access_url,
+                )
             )
-            case.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_comment",
-                              partner_ids=case.partner_id.ids)
+            case.message_post(
+                body=body, message_type="comment", subtype_xmlid="mail.mt_comment", partner_ids=case.partner_id.ids
+            )
             case.with_context(qi_case_internal=FLOW).write(
                 {"rating_requested_date": china_today(case.window_id)} if not reminder else {"rating_reminded": True}
             )
@@ -96,10 +114,14 @@ class QiCaseRating(models.Model):
     def _remind_unrated(self, today):
         """One reminder, 3 days after the request, to cases still unrated."""
         due = today - timedelta(days=3)
-        cases = self.env["qi.case"].search([
-            ("stage_code", "in", ("completed", "closed")), ("rating_requested_date", "<=", due),
-            ("rating_reminded", "=", False), ("qi_rating_ids", "=", False),
-        ])
+        cases = self.env["qi.case"].search(
+            [
+                ("stage_code", "in", ("completed", "closed")),
+                ("rating_requested_date", "<=", due),
+                ("rating_reminded", "=", False),
+                ("qi_rating_ids", "=", False),
+            ]
+        )
         self._request_for(cases, reminder=True)
         return cases
 
@@ -130,7 +152,10 @@ class QiCaseRating(models.Model):
                 raise UserError(self.env._("This case was already rated; a bad review can be re-rated once."))
             previous.is_current = False
         values = {
-            "case_id": case.id, "partner_id": partner.id, "level": level, "comment": comment,
+            "case_id": case.id,
+            "partner_id": partner.id,
+            "level": level,
+            "comment": comment,
             "rerated_from_id": previous.id or False,
         }
         values.update({key: value for key, value in sub_scores.items() if key in SUB_SCORES and value in dict(LEVELS)})
@@ -147,20 +172,26 @@ class QiCaseRating(models.Model):
         for rating in self:
             today = china_today(rating.window_id)
             leader = rating.window_id.leader_id
-            rating.write({
-                "callback_due": workday.add_working_days(today, 1),
-                "fix_due": workday.add_working_days(today, 15),
-            })
+            rating.write(
+                {
+                    "callback_due": workday.add_working_days(today, 1),
+                    "fix_due": workday.add_working_days(today, 15),
+                }
+            )
             if not leader:
                 continue
             env = recipient_env(self.env, leader)  # the leader's language
             rating.activity_schedule(
-                "qi_case.mail_activity_type_rating_callback", date_deadline=rating.callback_due,
-                summary=env._("Call back the service object of %s", rating.case_id.name), user_id=leader.id,
+                "qi_case.mail_activity_type_rating_callback",
+                date_deadline=rating.callback_due,
+                summary=env._("Call back the service object of %s", rating.case_id.name),
+                user_id=leader.id,
             )
             rating.activity_schedule(
-                "qi_case.mail_activity_type_rating_fix", date_deadline=rating.fix_due,
-                summary=env._("Fix what the bad review of %s reports", rating.case_id.name), user_id=leader.id,
+                "qi_case.mail_activity_type_rating_fix",
+                date_deadline=rating.fix_due,
+                summary=env._("Fix what the bad review of %s reports", rating.case_id.name),
+                user_id=leader.id,
             )
 
     def _check_manager(self):
@@ -241,8 +272,10 @@ class QiCaseRating(models.Model):
                 totals[record.id][1] += count
         minimum = self._get_public_min_ratings()
         return {
-            record_id: {"rate": int(satisfaction_rate(satisfied, total, 0)) if total >= minimum else None,
-                        "count": total}
+            record_id: {
+                "rate": int(satisfaction_rate(satisfied, total, 0)) if total >= minimum else None,
+                "count": total,
+            }
             for record_id, (satisfied, total) in totals.items()
         }
 
@@ -255,12 +288,17 @@ class QiCaseRating(models.Model):
         assert field in ("provider_id", "expert_id")
         self.env["qi.case.assignment"].flush_model([field, "state", "case_id"])
         self.flush_model(["case_id", "is_current", "level_value"])
-        self.env.cr.execute(SQL(
-            """SELECT a.%s, AVG(r.level_value), COUNT(r.id)
+        self.env.cr.execute(
+            SQL(
+                """SELECT a.%s, AVG(r.level_value), COUNT(r.id)
                  FROM qi_case_assignment a
                  JOIN qi_case_rating r ON r.case_id = a.case_id AND r.is_current
                 WHERE a.%s IN %s AND a.state = 'delivered'
              GROUP BY a.%s""",
-            SQL.identifier(field), SQL.identifier(field), tuple(records.ids), SQL.identifier(field),
-        ))
+                SQL.identifier(field),
+                SQL.identifier(field),
+                tuple(records.ids),
+                SQL.identifier(field),
+            )
+        )
         return {record_id: (float(average), count) for record_id, average, count in self.env.cr.fetchall()}

@@ -14,18 +14,30 @@ class QiCaseResult(models.Model):
 
     name = fields.Char(required=True)
     partner_id = fields.Many2one(
-        "res.partner", related="case_id.partner_id.commercial_partner_id", store=True, index=True,
+        "res.partner",
+        related="case_id.partner_id.commercial_partner_id",
+        store=True,
+        index=True,
         string="Service Object",
     )
     kind = fields.Selection(
-        [("report", "Test Report"), ("certificate", "Certificate"), ("calibration", "Calibration Record"),
-         ("other", "Other")],
-        required=True, default="report",
+        [
+            ("report", "Test Report"),
+            ("certificate", "Certificate"),
+            ("calibration", "Calibration Record"),
+            ("other", "Other"),
+        ],
+        required=True,
+        default="report",
     )
     reference = fields.Char(help="Report or certificate number.")
     date = fields.Date(default=lambda self: china_today(), required=True)
     valid_until = fields.Date()
-    item_ids = fields.Many2many("qi.service.item", "qi_case_result_item_rel", "result_id", "item_id", string="Covers Items")
+    item_ids = fields.Many2many(
+        "qi.service.item", "qi_case_result_item_rel", "result_id", "item_id", string="Covers Items"
+    )
     reusable = fields.Boolean(help="Other cases of this service object may reuse this result.")
-    attachment_ids = fields.Many2many("ir.attachment", "qi_case_result_attachment_rel", "result_id", "attachment_id", string="Files")
+    attachment_ids = fields.Many2many(
+        "ir.attachment", "qi_case_result_attachment_rel", "result_id", "attachment_id", string="Files"
+    )
     issuer_id = fields.Many2one("res.partner", string="Issued By")

@@ -38,11 +38,17 @@ class QiCaseStatistics(models.Model):
     open_count = fields.Integer(string="Open Cases", readonly=True, aggregator="sum")
     overdue_count = fields.Integer(string="Overdue Cases", readonly=True, aggregator="sum")
     days_used = fields.Float(
-        string="Working Days Used", readonly=True, aggregator="avg", digits=(16, 1),
+        string="Working Days Used",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
         help="Average over the cases with a running or stopped clock, weighted by their number.",
     )
     on_time_rate = fields.Float(
-        string="On-time Rate (%)", readonly=True, aggregator="avg", digits=(16, 1),
+        string="On-time Rate (%)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
         help="Share of the completed cases whose result was reported back by the deadline.",
     )
     # the weights of the two averages
@@ -76,8 +82,9 @@ class QiCaseStatistics(models.Model):
         old figures or the new ones, never a half."""
         self.env["qi.case"].flush_model()
         self.env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(self._table)))
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             INSERT INTO %(table)s (
                 month, window_id, company_id, category_id, channel, stage_id, is_package,
                 case_count, open_count, overdue_count, days_used, on_time_rate,
@@ -92,8 +99,11 @@ class QiCaseStatistics(models.Model):
               FROM qi_case c
              GROUP BY 1, 2, 3, 4, 5, 6, 7
             """,
-            table=SQL.identifier(self._table), tz=STATISTICS_TZ, now=fields.Datetime.now(),
-        ))
+                table=SQL.identifier(self._table),
+                tz=STATISTICS_TZ,
+                now=fields.Datetime.now(),
+            )
+        )
         rows = self.env.cr.rowcount
         self.invalidate_model(flush=False)
         return rows

@@ -50,8 +50,10 @@ class QiCaseSupervision(models.AbstractModel):
         reminders = defaultdict(list)
         for ids in batches(self.env, case_ids, batch_size, invalidate=True):
             results, errors = isolated(
-                Case.browse(ids), lambda cases: self._supervise(cases, today, warn_limit),
-                _logger, "QI supervision failed for case %s",
+                Case.browse(ids),
+                lambda cases: self._supervise(cases, today, warn_limit),
+                _logger,
+                "QI supervision failed for case %s",
             )
             for key, case in (reminder for result in results for reminder in result):
                 reminders[key].append(case.id)
@@ -109,8 +111,11 @@ class QiCaseSupervision(models.AbstractModel):
             return "yellow", case.user_id
         if case.warning_level == "red" and done < 2:
             return "red", case.user_id | case.window_id.leader_id
-        if (case.warning_level == "red" and done < 3
-                and self.env["qi.workday"].count_working_days(case.date_red, today) >= red_days):
+        if (
+            case.warning_level == "red"
+            and done < 3
+            and self.env["qi.workday"].count_working_days(case.date_red, today) >= red_days
+        ):
             window = case.window_id
             if window not in coordinators:
                 coordinators[window] = window._qi_coordination_users()
@@ -139,21 +144,24 @@ class QiCaseSupervision(models.AbstractModel):
                 if user.lang not in langs:  # the recipient's language, and its reasons, once per run
                     in_lang = cases.with_env(recipient_env(self.env, user))
                     langs[user.lang] = (
-                        in_lang, dict(cases._fields["overdue_reason"]._description_selection(in_lang.env))
+                        in_lang,
+                        dict(cases._fields["overdue_reason"]._description_selection(in_lang.env)),
                     )
                 in_lang, reasons = langs[user.lang]
-                vals_list.append({
-                    "res_model_id": model_id,
-                    # given, not computed: mail.activity would otherwise precompute the
-                    # model through a new record and read the name back, per activity
-                    "res_model": "qi.case",
-                    "res_name": case.display_name,
-                    "res_id": case.id,
-                    "activity_type_id": types[step],
-                    "date_deadline": today if step != "yellow" else case.date_deadline,
-                    "summary": self._ladder_summary(case.with_env(in_lang.env), step, reasons),
-                    "user_id": user.id,
-                })
+                vals_list.append(
+                    {
+                        "res_model_id": model_id,
+                        # given, not computed: mail.activity would otherwise precompute the
+                        # model through a new record and read the name back, per activity
+                        "res_model": "qi.case",
+                        "res_name": case.display_name,
+                        "res_id": case.id,
+                        "activity_type_id": types[step],
+                        "date_deadline": today if step != "yellow" else case.date_deadline,
+                        "summary": self._ladder_summary(case.with_env(in_lang.env), step, reasons),
+                        "user_id": user.id,
+                    }
+                )
                 reminders.append(((user.id, step), case))
             fired[step, case.date_deadline or case.date_accept_due].append(case.id)
         if not vals_list:
@@ -167,13 +175,23 @@ class QiCaseSupervision(models.AbstractModel):
     def _ladder_summary(self, case, step, reasons):
         """The activity's summary, in the language of ``case.env`` (the recipient's)."""
         if step == "yellow":
-            return case.env._("Chase (催办): %(case)s is due on %(deadline)s, report the result back",
-                     case=case.name, deadline=case.date_deadline)
+            return case.env._(
+                "Chase (催办): %(case)s is due on %(deadline)s, report the result back",
+                case=case.name,
+                deadline=case.date_deadline,
+            )
         reason = reasons.get(case.overdue_reason, "")
         if step == "red":
-            return case.env._("Chase notice (催办通知): %(case)s is overdue (%(reason)s)", case=case.name, reason=reason)
-        return case.env._("Supervision (督办): %(case)s of %(window)s is overdue since %(since)s (%(reason)s)",
-                 case=case.name, window=case.window_id.name, since=case.date_red, reason=reason)
+            return case.env._(
+                "Chase notice (催办通知): %(case)s is overdue (%(reason)s)", case=case.name, reason=reason
+            )
+        return case.env._(
+            "Supervision (督办): %(case)s of %(window)s is overdue since %(since)s (%(reason)s)",
+            case=case.name,
+            window=case.window_id.name,
+            since=case.date_red,
+            reason=reason,
+        )
 
     @api.model
     def _send_digests(self, reminders):
@@ -188,8 +206,11 @@ class QiCaseSupervision(models.AbstractModel):
             windows = all_cases.window_id
             subject = Case.env._("%(count)s case(s) need attention today", count=len(set(all_cases.ids)))
             if len(windows) == 1:
-                subject = Case.env._("%(count)s case(s) of %(window)s need attention today",
-                                     count=len(set(all_cases.ids)), window=windows.name)
+                subject = Case.env._(
+                    "%(count)s case(s) of %(window)s need attention today",
+                    count=len(set(all_cases.ids)),
+                    window=windows.name,
+                )
             # one window: the digest sits on it; several: a notification of no record
             thread = windows.with_context(lang=Case.env.lang) if len(windows) == 1 else self.env["qi.window"]
             thread.message_notify(
@@ -221,8 +242,8 @@ class QiCaseSupervision(models.AbstractModel):
             )
             more = len(steps[step]) - len(shown)
             if more:
-                lines += Markup("<li><a href='/odoo/action-qi_case.qi_case_action_supervision'>%s</a></li>") % Case.env._(
-                    "… and %(count)s more: see the Supervision board", count=more
-                )
+                lines += Markup(
+                    "<li><a href='/odoo/action-qi_case.qi_case_action_supervision'>%s</a></li>"
+                ) % Case.env._("… and %(count)s more: see the Supervision board", count=more)
             sections += Markup("<p><b>%s</b></p><ul>%s</ul>") % (headings[step], lines)
         return sections

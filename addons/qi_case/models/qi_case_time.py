@@ -97,21 +97,31 @@ class QiCaseTimeLimit(models.Model):
         today = china_today(self.window_id[:1])
         for case in self.filtered(lambda c: c.is_open):
             if not (case.correction_missing or "").strip():
-                raise UserError(self.env._(
-                    "Case %s: list every missing material in “Missing Materials” first; the service object "
-                    "is told all of it at once (一次性告知).", case.name,
-                ))
+                raise UserError(
+                    self.env._(
+                        "Case %s: list every missing material in “Missing Materials” first; the service object "
+                        "is told all of it at once (一次性告知).",
+                        case.name,
+                    )
+                )
             if case.date_correction_notice:
-                raise UserError(self.env._(
-                    "Case %(case)s: the correction notice was sent on %(date)s; missing materials are asked "
-                    "for once, all at once.", case=case.name, date=case.date_correction_notice,
-                ))
+                raise UserError(
+                    self.env._(
+                        "Case %(case)s: the correction notice was sent on %(date)s; missing materials are asked "
+                        "for once, all at once.",
+                        case=case.name,
+                        date=case.date_correction_notice,
+                    )
+                )
             if case.date_correction_due and today > case.date_correction_due:
-                raise UserError(self.env._(
-                    "Case %(case)s: the correction notice was due by %(due)s. Sent later, it does not stop the "
-                    "clock: the materials count as complete from receipt (Administrative Licensing Law, Art. 32).",
-                    case=case.name, due=case.date_correction_due,
-                ))
+                raise UserError(
+                    self.env._(
+                        "Case %(case)s: the correction notice was due by %(due)s. Sent later, it does not stop the "
+                        "clock: the materials count as complete from receipt (Administrative Licensing Law, Art. 32).",
+                        case=case.name,
+                        due=case.date_correction_due,
+                    )
+                )
             case.write({"materials_state": "incomplete"})
             case._send_correction_notice(today)
         return True
@@ -125,9 +135,12 @@ class QiCaseTimeLimit(models.Model):
                 body=self.env._(
                     "Correction notice (补正) for case %(case)s. Please send all of the following; the time limit "
                     "counts again from the day after they arrive: %(missing)s",
-                    case=self.name, missing=self.correction_missing,
+                    case=self.name,
+                    missing=self.correction_missing,
                 ),
-                message_type="comment", subtype_xmlid="mail.mt_comment", partner_ids=self.partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.partner_id.ids,
             )
 
     def action_materials_complete(self):
@@ -141,18 +154,31 @@ class QiCaseTimeLimit(models.Model):
     def _deem_materials_complete(self, today):
         """P-TL-2, §32: no correction notice in time, the materials count as complete from receipt."""
         late = self.filtered(
-            lambda c: c.materials_state == "incomplete" and not c.date_correction_notice
-            and c.date_correction_due and today > c.date_correction_due
+            lambda c: (
+                c.materials_state == "incomplete"
+                and not c.date_correction_notice
+                and c.date_correction_due
+                and today > c.date_correction_due
+            )
         )
         # one UPDATE per day of receipt, one INSERT for the whole log
         for received, cases in late.grouped(lambda c: c._local_date(c.date_received)).items():
-            cases.with_context(qi_case_internal=FLOW).write({
-                "materials_state": "complete", "date_materials_complete": received, "materials_deemed_complete": True,
-            })
+            cases.with_context(qi_case_internal=FLOW).write(
+                {
+                    "materials_state": "complete",
+                    "date_materials_complete": received,
+                    "materials_deemed_complete": True,
+                }
+            )
         vals_list = [
-            case._clock_event_vals("deemed_complete", case.date_materials_complete, self.env._(
-                "No correction notice by %s: the materials count as complete from receipt.", case.date_correction_due
-            ))
+            case._clock_event_vals(
+                "deemed_complete",
+                case.date_materials_complete,
+                self.env._(
+                    "No correction notice by %s: the materials count as complete from receipt.",
+                    case.date_correction_due,
+                ),
+            )
             for case in late
         ]
         # sudo: see _log_clock_event
@@ -164,14 +190,23 @@ class QiCaseTimeLimit(models.Model):
     # ------------------------------------------------------------------
     def _clock_event_vals(self, kind, day, note=False):
         self.ensure_one()
-        return {"case_id": self.id, "kind": kind, "date": day, "note": note or False,
-                "deadline": self.date_deadline, "user_id": self.env.user.id}
+        return {
+            "case_id": self.id,
+            "kind": kind,
+            "date": day,
+            "note": note or False,
+            "deadline": self.date_deadline,
+            "user_id": self.env.user.id,
+        }
 
     def _log_clock_event(self, kind, day, note=False):
         # sudo: the clock log is written by the flow only, after the caller's change of the case passed
         # its own access checks; nobody writes it by hand
-        return self.env["qi.case.clock.event"].sudo().with_context(qi_case_clock=FLOW).create(
-            [case._clock_event_vals(kind, day, note) for case in self]
+        return (
+            self.env["qi.case.clock.event"]
+            .sudo()
+            .with_context(qi_case_clock=FLOW)
+            .create([case._clock_event_vals(kind, day, note) for case in self])
         )
 
     def _log_intake_clock_events(self):
@@ -214,8 +249,11 @@ class QiCaseTimeLimit(models.Model):
                 days = workday.count_working_days(case.date_materials_complete, end)
                 if case.paused_days:  # P-TL-4: paused working days up to ``end`` do not count
                     days -= sum(
-                        workday.count_working_days(max(p.date_start, case.date_materials_complete), min(p.date_end, end))
-                        for p in case.pause_ids if p.date_start < end
+                        workday.count_working_days(
+                            max(p.date_start, case.date_materials_complete), min(p.date_end, end)
+                        )
+                        for p in case.pause_ids
+                        if p.date_start < end
                     )
             if days != case.days_used or extra_vals:
                 changes[days].append(case.id)
@@ -248,7 +286,12 @@ class QiCaseTimeLimit(models.Model):
             level = "none"
             if case.is_open and case.is_overdue:
                 level = "red"
-            elif case.is_open and case.stage_code != "new" and case.date_deadline and today <= case.date_deadline <= warn_limit:
+            elif (
+                case.is_open
+                and case.stage_code != "new"
+                and case.date_deadline
+                and today <= case.date_deadline <= warn_limit
+            ):
                 level = "yellow"
             date_red = (case.date_red or today) if level == "red" else False
             if level != case.warning_level or date_red != case.date_red:

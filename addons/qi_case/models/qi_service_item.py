@@ -9,8 +9,10 @@ class QiServiceItem(models.Model):
         code and name, the rate and the number of ratings; no rating, case,
         rater, provider or staff member. One grouped query for all items."""
         # sudo: only counts and rates of the valid ratings per item leave here
-        satisfaction = self.env["qi.case.rating"].sudo()._get_public_satisfaction(
-            "case_id.item_ids", [("case_id.item_ids", "in", self.ids)]
+        satisfaction = (
+            self.env["qi.case.rating"]
+            .sudo()
+            ._get_public_satisfaction("case_id.item_ids", [("case_id.item_ids", "in", self.ids)])
         )
         return [
             {

@@ -14,7 +14,9 @@ class QiWindow(models.Model):
 
     def _compute_case_counts(self):
         rows = self.env["qi.case"]._read_group(
-            [("window_id", "in", self.ids), ("is_open", "=", True)], ["window_id", "stage_code", "is_overdue"], ["__count"]
+            [("window_id", "in", self.ids), ("is_open", "=", True)],
+            ["window_id", "stage_code", "is_overdue"],
+            ["__count"],
         )
         counts = {}
         for window, stage_code, overdue, count in rows:
@@ -42,8 +44,8 @@ class QiWindow(models.Model):
         """Add each window's satisfaction (好差评), without any name."""
         result = super()._get_public_values()
         # sudo: only counts and rates of the valid ratings per window leave here
-        satisfaction = self.env["qi.case.rating"].sudo()._get_public_satisfaction(
-            "window_id", [("window_id", "in", self.ids)]
+        satisfaction = (
+            self.env["qi.case.rating"].sudo()._get_public_satisfaction("window_id", [("window_id", "in", self.ids)])
         )
         for values in result:
             values["satisfaction"] = satisfaction.get(values["id"], {"rate": None, "count": 0})
@@ -67,4 +69,3 @@ class QiWindow(models.Model):
         action["domain"] = [("window_id", "=", self.id)]
         action["context"] = {"default_window_id": self.id, "search_default_filter_open": 1}
         return action
-

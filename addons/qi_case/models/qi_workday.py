@@ -74,8 +74,10 @@ class QiCase(models.Model):
                 )
             done = batch - Case.concat(*errors)
             moved = done.filtered(
-                lambda c, before=before: before[c.id][0] != c.date_deadline
-                or (c.stage_code == "new" and before[c.id][1] != c.date_accept_due)
+                lambda c, before=before: (
+                    before[c.id][0] != c.date_deadline
+                    or (c.stage_code == "new" and before[c.id][1] != c.date_accept_due)
+                )
             )
             moved._log_deadline_moved(before, years, notices)
             for case in moved:
@@ -115,7 +117,8 @@ class QiCase(models.Model):
             intro = env._(
                 "The official working-day calendar of %(years)s is now known: the dates of case %(case)s, "
                 "computed provisionally, are recomputed.",
-                years=years_text, case="%(case)s",
+                years=years_text,
+                case="%(case)s",
             )
             deadline_line = env._("Deadline: %(old)s → %(new)s", old="%(old)s", new="%(new)s")
             accept_line = env._("Acceptance due: %(old)s → %(new)s", old="%(old)s", new="%(new)s")
@@ -157,13 +160,15 @@ class QiCase(models.Model):
                 f"<li>{escape(cases[case_id].name)} {escape(cases[case_id].subject)}: {escape(line)}</li>"
                 for case_id, line in notices[partner.id]
             )
-            mails.append({
-                "subject": subject,
-                "body_html": Markup(f"<p>{escape(subject)}</p><ul>{items}</ul>"),
-                "email_from": email_from,
-                "recipient_ids": [(4, partner.id)],
-                "auto_delete": True,
-            })
+            mails.append(
+                {
+                    "subject": subject,
+                    "body_html": Markup(f"<p>{escape(subject)}</p><ul>{items}</ul>"),
+                    "email_from": email_from,
+                    "recipient_ids": [(4, partner.id)],
+                    "auto_delete": True,
+                }
+            )
         # sudo: queued e-mails of the recompute, sent by the mail queue
         self.env["mail.mail"].sudo().create(mails)
 
@@ -179,21 +184,29 @@ class QiCase(models.Model):
             date_text = _date_formatter(env, lang)
             subject = env._(
                 "%(count)s deadline(s) of %(window)s moved with the official calendar of %(years)s",
-                count=len(rows), window=window.name, years=years_text,
+                count=len(rows),
+                window=window.name,
+                years=years_text,
             )
             # a digest is read by a person: the first cases, then the count of the others
             shown = rows[:DIGEST_MAX_LINES]
             cases = self.browse([case_id for case_id, _old in shown])
             items = Markup("").join(
-                Markup("<li><a href='/odoo/qi.case/%s'>%s</a> %s: %s → %s</li>") % (
-                    case.id, case.name, case.subject, date_text(old), date_text(case.date_deadline),
+                Markup("<li><a href='/odoo/qi.case/%s'>%s</a> %s: %s → %s</li>")
+                % (
+                    case.id,
+                    case.name,
+                    case.subject,
+                    date_text(old),
+                    date_text(case.date_deadline),
                 )
                 for case, (_case_id, old) in zip(cases, shown, strict=True)
             )
             if len(rows) > len(shown):
                 items += Markup("<li>%s</li>") % env._(
                     "… and %(count)s more cases of %(window)s: each one's new dates are logged on it",
-                    count=len(rows) - len(shown), window=window.name,
+                    count=len(rows) - len(shown),
+                    window=window.name,
                 )
             window.message_notify(
                 partner_ids=user.partner_id.ids,

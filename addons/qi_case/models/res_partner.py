@@ -28,11 +28,15 @@ class ResPartner(models.Model):
         partner = self.search([("email_normalized", "=", normalized)], limit=1) if normalized else self.browse()
         if partner:
             return partner
-        return self.create({
-            "name": name or normalized or email, "email": normalized or email, "qi_unverified": True,
-            # a sender's language is unknown: Chinese, as the window speaks it
-            "lang": china_lang(self.env) or self.env.lang,
-        })
+        return self.create(
+            {
+                "name": name or normalized or email,
+                "email": normalized or email,
+                "qi_unverified": True,
+                # a sender's language is unknown: Chinese, as the window speaks it
+                "lang": china_lang(self.env) or self.env.lang,
+            }
+        )
 
     def action_qi_verify(self):
         self.write({"qi_unverified": False})

@@ -18,18 +18,34 @@ class QiCaseCommon(QiCatalogueCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False, mail_notrack=False))
-        cls.staff_a2 = new_test_user(cls.env, "qi_staff_a2", groups="qi_window.group_qi_user", name="Staff A2",
-                                     email="staff.a2@window.example.cn")
+        cls.staff_a2 = new_test_user(
+            cls.env,
+            "qi_staff_a2",
+            groups="qi_window.group_qi_user",
+            name="Staff A2",
+            email="staff.a2@window.example.cn",
+        )
         cls.window_a.staff_ids = [Command.create({"user_id": cls.staff_a2.id})]
-        cls.item_15, cls.item_5 = cls.env["qi.service.item"].create([
-            {"name": "Calibration consulting", "code": "T-1", "category_id": cls.category.id, "time_limit_days": 15},
-            {"name": "Standards query", "code": "T-2", "category_id": cls.category.id, "time_limit_days": 5},
-        ])
-        cls.provider = cls.env["res.partner"].create({
-            "name": "Test Metrology Institute", "is_company": True, "is_qi_provider": True,
-            "qi_uscc": cls._uscc("91130300MA07TP001"),
-            "email": "lab@metrology.example.cn",
-        })
+        cls.item_15, cls.item_5 = cls.env["qi.service.item"].create(
+            [
+                {
+                    "name": "Calibration consulting",
+                    "code": "T-1",
+                    "category_id": cls.category.id,
+                    "time_limit_days": 15,
+                },
+                {"name": "Standards query", "code": "T-2", "category_id": cls.category.id, "time_limit_days": 5},
+            ]
+        )
+        cls.provider = cls.env["res.partner"].create(
+            {
+                "name": "Test Metrology Institute",
+                "is_company": True,
+                "is_qi_provider": True,
+                "qi_uscc": cls._uscc("91130300MA07TP001"),
+                "email": "lab@metrology.example.cn",
+            }
+        )
 
     @classmethod
     def _portal_user(cls, login, company):

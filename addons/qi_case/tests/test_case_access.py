@@ -36,11 +36,15 @@ class TestCaseAccess(QiCaseCommon):
         moved to another window's case would slip into a window its writer cannot see."""
         case_a = self._case()
         case_b = self._case(user=self.staff_b, window_id=self.window_b.id)
-        assignment = self.env["qi.case.assignment"].with_user(self.staff_a).create(
-            {"case_id": case_a.id, "provider_id": self.provider.id}
+        assignment = (
+            self.env["qi.case.assignment"]
+            .with_user(self.staff_a)
+            .create({"case_id": case_a.id, "provider_id": self.provider.id})
         )
-        result = self.env["qi.case.result"].with_user(self.staff_a).create(
-            {"case_id": case_a.id, "name": "Calibration certificate", "reusable": True}
+        result = (
+            self.env["qi.case.result"]
+            .with_user(self.staff_a)
+            .create({"case_id": case_a.id, "name": "Calibration certificate", "reusable": True})
         )
         for record in (assignment, result):
             with self.assertRaises(UserError):

@@ -32,8 +32,11 @@ class TestCaseChina(QiCaseCommon):
 
     def _deliver(self, sender, message_id, subject="Calibration demand"):
         raw = RAW.format(
-            sender=sender, sender_name="Li Lei", to="qi-window-a@qi-test.example.cn",
-            subject=subject, message_id=message_id,
+            sender=sender,
+            sender_name="Li Lei",
+            to="qi-window-a@qi-test.example.cn",
+            subject=subject,
+            message_id=message_id,
         )
         with mute_logger("odoo.addons.mail.models.mail_thread"):
             return self.env["qi.case"].browse(self.env["mail.thread"].message_process(None, raw))
@@ -127,8 +130,13 @@ class TestCaseChina(QiCaseCommon):
         )
         self.assertEqual(len(escalation), 1)
         self.assertEqual(escalation.summary, f"催办通知：{chinese.name} 已超期（未按期反馈结果）")
-        digest = self.env["mail.message"].search([("model", "=", "qi.window"), ("id", "not in", before.ids),
-                                                  ("partner_ids", "in", self.leader.partner_id.ids)])
+        digest = self.env["mail.message"].search(
+            [
+                ("model", "=", "qi.window"),
+                ("id", "not in", before.ids),
+                ("partner_ids", "in", self.leader.partner_id.ids),
+            ]
+        )
         self.assertEqual(len(digest), 1)
         self.assertIn("Case Window A", digest.subject)
         self.assertIn("有 2 件办件今日需关注", digest.subject)
@@ -155,8 +163,9 @@ class TestCaseChina(QiCaseCommon):
         request = chinese.message_ids.filtered(lambda m: "/my/qi/cases/" in (m.body or ""))
         self.assertEqual(len(request), 1)
         self.assertIn("请对我们的服务进行评价", request.body)
-        self.assertIn("Please rate our service", english.message_ids.filtered(
-            lambda m: "/my/qi/cases/" in (m.body or "")).body)
+        self.assertIn(
+            "Please rate our service", english.message_ids.filtered(lambda m: "/my/qi/cases/" in (m.body or "")).body
+        )
         with freeze_time("2026-10-14 09:00:00"):
             self.env["qi.case"].with_context(lang="en_US")._cron_supervise()
         reminder = chinese.message_ids.filtered(lambda m: "/my/qi/cases/" in (m.body or "")) - request
@@ -168,8 +177,11 @@ class TestCaseChina(QiCaseCommon):
         case = self._case(user_id=self.staff_a.id)
         case.action_accept()
         with freeze_time("2026-10-20 09:00:00"):
-            extension = self.env["qi.case.extension"].with_user(self.staff_a2).with_context(lang="en_US").create(
-                {"case_id": case.id, "days": 5, "reason": "Extra tests"}
+            extension = (
+                self.env["qi.case.extension"]
+                .with_user(self.staff_a2)
+                .with_context(lang="en_US")
+                .create({"case_id": case.id, "days": 5, "reason": "Extra tests"})
             )
             before = case.message_ids
             extension.with_user(self.leader).with_context(lang="en_US").action_approve()
@@ -187,12 +199,12 @@ class TestCaseChina(QiCaseCommon):
         """Odoo names the inherited selection values after mail
         (mail.selection__qi_case__activity_state__overdue): no catalogue held
         them and Overdue / Today / Planned stayed English."""
-        models = [name for name in self.env if name.startswith("qi.")
-                  and "activity_state" in self.env[name]._fields]
+        models = [name for name in self.env if name.startswith("qi.") and "activity_state" in self.env[name]._fields]
         self.assertIn("qi.case", models)
         for name in models:
-            selection = dict(self.env[name].with_context(lang="zh_CN").fields_get(["activity_state"])
-                             ["activity_state"]["selection"])
+            selection = dict(
+                self.env[name].with_context(lang="zh_CN").fields_get(["activity_state"])["activity_state"]["selection"]
+            )
             self.assertEqual(selection, {"overdue": "逾期", "today": "今天", "planned": "已安排"}, name)
 
     # ------------------------------------------------------------------
@@ -200,8 +212,9 @@ class TestCaseChina(QiCaseCommon):
     # ------------------------------------------------------------------
     def test_service_object_with_email_and_no_phone(self):
         """res.partner.mobile is gone in Odoo 19: the onchange read it."""
-        no_phone = self.env["res.partner"].create({"name": "Mail-only Ltd", "is_company": True,
-                                                   "email": "info@mail-only.example.cn"})
+        no_phone = self.env["res.partner"].create(
+            {"name": "Mail-only Ltd", "is_company": True, "email": "info@mail-only.example.cn"}
+        )
         form = Form(self.env["qi.case"].with_user(self.staff_a))
         form.subject = "Only an e-mail"
         form.window_id = self.window_a
@@ -215,8 +228,10 @@ class TestCaseChina(QiCaseCommon):
     def _extension(self):
         case = self._case(user_id=self.staff_a.id)
         case.action_accept()
-        extension = self.env["qi.case.extension"].with_user(self.staff_a).create(
-            {"case_id": case.id, "days": 5, "reason": "Extra tests"}
+        extension = (
+            self.env["qi.case.extension"]
+            .with_user(self.staff_a)
+            .create({"case_id": case.id, "days": 5, "reason": "Extra tests"})
         )
         todo = self._activity(case, "mail.mail_activity_data_todo").filtered(lambda a: a.user_id == self.leader)
         self.assertEqual(len(todo), 1)
@@ -229,7 +244,9 @@ class TestCaseChina(QiCaseCommon):
             extension.with_user(self.leader).action_approve()
         self.assertFalse(todo.active, "the to-do is done")
         self.assertFalse(self._activity(case, "mail.mail_activity_data_todo"))
-        done = case.message_ids.filtered(lambda m: m.mail_activity_type_id == self.env.ref("mail.mail_activity_data_todo"))
+        done = case.message_ids.filtered(
+            lambda m: m.mail_activity_type_id == self.env.ref("mail.mail_activity_data_todo")
+        )
         self.assertEqual(len(done), 1, "Odoo's 'activity done' message is in the chatter")
 
     def test_refusing_an_extension_closes_the_leaders_todo(self):
@@ -251,8 +268,11 @@ class TestCaseChina(QiCaseCommon):
     # ------------------------------------------------------------------
     def test_unset_settings_mean_their_defaults(self):
         Param = self.env["ir.config_parameter"]
-        for key in ("qi_case.public_satisfaction_min_ratings", "qi_case.acceptance_working_days",
-                    "qi_case.default_time_limit_days"):
+        for key in (
+            "qi_case.public_satisfaction_min_ratings",
+            "qi_case.acceptance_working_days",
+            "qi_case.default_time_limit_days",
+        ):
             Param.set_param(key, False)  # deletes the parameter
         Rating = self.env["qi.case.rating"]
         self.assertEqual(Rating._get_public_min_ratings(), 3, "the README's default")

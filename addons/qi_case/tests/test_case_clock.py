@@ -95,7 +95,9 @@ class TestLegalClock(ClockCommon):
             self.assertFalse(case.materials_deemed_complete, "the notice was sent in time")
             self._as(case, self.staff_a).action_materials_complete()
             self.assertEqual(case.date_materials_complete, date(2026, 11, 12))
-        self.assertEqual(self._events(case), ["received", "materials_complete", "correction_sent", "materials_complete"])
+        self.assertEqual(
+            self._events(case), ["received", "materials_complete", "correction_sent", "materials_complete"]
+        )
 
     def test_three_working_day_pause_moves_the_deadline_three_working_days(self):
         """P-TL-4: a pause across the month end, from Friday to Wednesday."""
@@ -103,10 +105,15 @@ class TestLegalClock(ClockCommon):
         self._as(case, self.staff_a).action_accept()
         self.assertEqual(case.date_deadline, date(2026, 12, 7))
         with freeze_time("2026-11-27 02:00:00"):
-            pause = self._as(self.env["qi.case.pause"], self.staff_a).create({
-                "case_id": case.id, "reason_kind": "testing", "reason": "型式试验",
-                "date_start": "2026-11-27", "date_end": "2026-12-02",
-            })
+            pause = self._as(self.env["qi.case.pause"], self.staff_a).create(
+                {
+                    "case_id": case.id,
+                    "reason_kind": "testing",
+                    "reason": "型式试验",
+                    "date_start": "2026-11-27",
+                    "date_end": "2026-12-02",
+                }
+            )
         self.assertEqual(pause.working_days, 3)
         self.assertEqual(case.paused_days, 3)
         self.assertEqual(case.date_deadline, date(2026, 12, 10), "Mon 12-07 + 3 working days")
@@ -128,8 +135,15 @@ class TestLegalClock(ClockCommon):
         self._as(case, self.staff_a).action_accept()
         Pause = self._as(self.env["qi.case.pause"], self.staff_a)
         with freeze_time("2026-11-27 02:00:00"):
-            pause = Pause.create({"case_id": case.id, "reason_kind": "expert_review", "reason": "专家评审",
-                                  "date_start": "2026-11-27", "date_end": "2026-12-04"})
+            pause = Pause.create(
+                {
+                    "case_id": case.id,
+                    "reason_kind": "expert_review",
+                    "reason": "专家评审",
+                    "date_start": "2026-11-27",
+                    "date_end": "2026-12-04",
+                }
+            )
             self.assertEqual(pause.working_days, 5)
         with freeze_time("2026-11-30 02:00:00"):
             pause.action_resume()
@@ -138,25 +152,51 @@ class TestLegalClock(ClockCommon):
         self.env["ir.config_parameter"].set_param("qi_case.pause_max_working_days", 4)
         with freeze_time("2026-12-01 02:00:00"):
             with self._refused(ValidationError, "最多"):
-                Pause.create({"case_id": case.id, "reason_kind": "hearing", "reason": "听证",
-                              "date_start": "2026-12-01", "date_end": "2026-12-07"})  # 4 more: 5 in all
+                Pause.create(
+                    {
+                        "case_id": case.id,
+                        "reason_kind": "hearing",
+                        "reason": "听证",
+                        "date_start": "2026-12-01",
+                        "date_end": "2026-12-07",
+                    }
+                )  # 4 more: 5 in all
             with self.assertRaises(ValidationError):  # overlaps the first
-                Pause.create({"case_id": case.id, "reason_kind": "hearing", "reason": "听证",
-                              "date_start": "2026-11-27", "date_end": "2026-11-30"})
+                Pause.create(
+                    {
+                        "case_id": case.id,
+                        "reason_kind": "hearing",
+                        "reason": "听证",
+                        "date_start": "2026-11-27",
+                        "date_end": "2026-11-30",
+                    }
+                )
         self.assertEqual(case.paused_days, 1, "nothing of the refused pauses is kept")
         with freeze_time("2026-12-09 02:00:00"), self._refused(UserError, "截止"):
-            Pause.create({"case_id": case.id, "reason_kind": "hearing", "reason": "听证",
-                          "date_start": "2026-12-09", "date_end": "2026-12-10"})
+            Pause.create(
+                {
+                    "case_id": case.id,
+                    "reason_kind": "hearing",
+                    "reason": "听证",
+                    "date_start": "2026-12-09",
+                    "date_end": "2026-12-10",
+                }
+            )
 
     def test_a_pause_stays_in_the_clock_log(self):
         """P-TL-4: neither the staff who paused the clock nor the leader delete a pause."""
         case = self._case(user_id=self.staff_a.id, date_received=datetime(2026, 11, 16, 2, 0))
         self._as(case, self.staff_a).action_accept()
         with freeze_time("2026-11-27 02:00:00"):
-            pause = self._as(self.env["qi.case.pause"], self.staff_a).create({
-                "case_id": case.id, "reason_kind": "testing", "reason": "型式试验",
-                "date_start": "2026-11-27", "date_end": "2026-12-02",
-            })
+            pause = self._as(self.env["qi.case.pause"], self.staff_a).create(
+                {
+                    "case_id": case.id,
+                    "reason_kind": "testing",
+                    "reason": "型式试验",
+                    "date_start": "2026-11-27",
+                    "date_end": "2026-12-02",
+                }
+            )
         for user in (self.staff_a, self.leader):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 self._as(pause, user).unlink()
@@ -185,10 +225,15 @@ class TestLegalClock(ClockCommon):
         self.assertIn("第四十二条", self._as(extended, self.staff_a).legal_basis)
 
     def test_case_runs_on_the_committed_limit(self):
-        item = self.env["qi.service.item"].create({
-            "name": "Type approval", "code": "T-3", "category_id": self.category.id,
-            "statutory_limit_days": 20, "time_limit_days": 12,
-        })
+        item = self.env["qi.service.item"].create(
+            {
+                "name": "Type approval",
+                "code": "T-3",
+                "category_id": self.category.id,
+                "statutory_limit_days": 20,
+                "time_limit_days": 12,
+            }
+        )
         case = self._case(date_received=RECEIVED, item_ids=[(6, 0, item.ids)])
         self.assertEqual((case.time_limit_days, case.statutory_limit_days), (12, 20))
         self.assertEqual(case.date_deadline, self.env["qi.workday"].add_working_days(date(2026, 11, 2), 12))
@@ -206,10 +251,15 @@ class TestLegalClock(ClockCommon):
         self.assertEqual(self._as(Event, self.staff_a).search([("case_id", "=", case.id)]), case.clock_event_ids)
         self.assertFalse(self._as(Event, self.staff_b).search([("case_id", "=", case.id)]))
         with self.assertRaises(AccessError):
-            self._as(self.env["qi.case.pause"], self.staff_b).create({
-                "case_id": case.id, "reason_kind": "testing", "reason": "x",
-                "date_start": "2026-11-03", "date_end": "2026-11-05",
-            })
+            self._as(self.env["qi.case.pause"], self.staff_b).create(
+                {
+                    "case_id": case.id,
+                    "reason_kind": "testing",
+                    "reason": "x",
+                    "date_start": "2026-11-03",
+                    "date_end": "2026-11-05",
+                }
+            )
 
     def test_completed_is_logged(self):
         case = self._case(user_id=self.staff_a.id, date_received=RECEIVED)
@@ -232,24 +282,46 @@ class TestLegalClockPortal(HttpCase):
         env = self.env
         env["res.lang"]._activate_lang("zh_CN")
         staff = new_test_user(env, "clock_staff", groups="qi_window.group_qi_user", tz="Asia/Shanghai", lang="zh_CN")
-        window = env["qi.window"].create({"name": "Clock Window", "code": "C-CL",
-                                          "staff_ids": [(0, 0, {"user_id": staff.id})]})
+        window = env["qi.window"].create(
+            {"name": "Clock Window", "code": "C-CL", "staff_ids": [(0, 0, {"user_id": staff.id})]}
+        )
         enterprise = env["res.partner"].create({"name": "Clock Glass Co.", "is_company": True})
-        portal = new_test_user(env, "clock_portal", groups="base.group_portal", password="clock_portal-pwd-123",
-                               lang="zh_CN", tz="Asia/Shanghai")
+        portal = new_test_user(
+            env,
+            "clock_portal",
+            groups="base.group_portal",
+            password="clock_portal-pwd-123",
+            lang="zh_CN",
+            tz="Asia/Shanghai",
+        )
         portal.partner_id.parent_id = enterprise
         category = env["qi.service.category"].create({"name": "Clock Cat", "code": "C-CL"})
-        item = env["qi.service.item"].create({"name": "Clock item", "code": "C-CL-1", "category_id": category.id,
-                                              "time_limit_days": 15})
-        case = env["qi.case"].with_user(staff).create({
-            "subject": "Pressure gauges", "partner_id": enterprise.id, "window_id": window.id,
-            "item_ids": [(6, 0, item.ids)], "user_id": staff.id,
-        })
+        item = env["qi.service.item"].create(
+            {"name": "Clock item", "code": "C-CL-1", "category_id": category.id, "time_limit_days": 15}
+        )
+        case = (
+            env["qi.case"]
+            .with_user(staff)
+            .create(
+                {
+                    "subject": "Pressure gauges",
+                    "partner_id": enterprise.id,
+                    "window_id": window.id,
+                    "item_ids": [(6, 0, item.ids)],
+                    "user_id": staff.id,
+                }
+            )
+        )
         today = fields.Date.context_today(case.with_user(staff))
-        env["qi.case.pause"].with_user(staff).create({
-            "case_id": case.id, "reason_kind": "testing", "reason": "送省质检院型式试验",
-            "date_start": today, "date_end": today + timedelta(days=5),
-        })
+        env["qi.case.pause"].with_user(staff).create(
+            {
+                "case_id": case.id,
+                "reason_kind": "testing",
+                "reason": "送省质检院型式试验",
+                "date_start": today,
+                "date_end": today + timedelta(days=5),
+            }
+        )
         self.authenticate(portal.login, "clock_portal-pwd-123")
         response = self.url_open(f"/my/qi/cases/{case.id}")
         self.assertEqual(response.status_code, 200)

@@ -39,8 +39,10 @@ class TestCaseDeadlines(QiCaseCommon):
         case = self._case(user_id=self.staff_a.id)
         case.action_accept()
         with freeze_time("2026-10-20 09:00:00"):
-            extension = self.env["qi.case.extension"].with_user(self.staff_a).create(
-                {"case_id": case.id, "days": 5, "reason": "Extra tests"}
+            extension = (
+                self.env["qi.case.extension"]
+                .with_user(self.staff_a)
+                .create({"case_id": case.id, "days": 5, "reason": "Extra tests"})
             )
             with self.assertRaises(AccessError):
                 extension.with_user(self.staff_a2).action_approve()
@@ -64,8 +66,10 @@ class TestCaseDeadlines(QiCaseCommon):
             )
         self.assertIn("before the deadline", str(caught.exception))
         with freeze_time("2026-10-20 09:00:00"):
-            extension = self.env["qi.case.extension"].with_user(self.staff_a).create(
-                {"case_id": case.id, "days": 5, "reason": "In time"}
+            extension = (
+                self.env["qi.case.extension"]
+                .with_user(self.staff_a)
+                .create({"case_id": case.id, "days": 5, "reason": "In time"})
             )
         with freeze_time("2026-10-23 09:00:00"), self.assertRaises(UserError):
             extension.with_user(self.leader).action_approve()  # granted too late

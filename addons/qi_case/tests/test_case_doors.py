@@ -19,22 +19,36 @@ class TestCaseDoors(HttpCase, QiCaseCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.rater = new_test_user(cls.env, "doors_rater", groups="base.group_portal", name="Rater Zhao Minghui",
-                                  password="doors_rater-pwd-123")
+        cls.rater = new_test_user(
+            cls.env,
+            "doors_rater",
+            groups="base.group_portal",
+            name="Rater Zhao Minghui",
+            password="doors_rater-pwd-123",
+        )
         cls.rater.partner_id.parent_id = cls.enterprise
         # the rated handler may export what he reads: exports are one more door
         cls.staff_a.group_ids = [(4, cls.env.ref("base.group_allow_export").id)]
         cls.enterprise_b = cls.env["res.partner"].create({"name": "Doors Foreign Works", "is_company": True})
-        cls.case_a = cls.env["qi.case"].create({
-            "subject": "Doors own case", "partner_id": cls.enterprise.id, "window_id": cls.window_a.id,
-            "user_id": cls.staff_a.id, "item_ids": [(6, 0, cls.item_15.ids)],
-        })
+        cls.case_a = cls.env["qi.case"].create(
+            {
+                "subject": "Doors own case",
+                "partner_id": cls.enterprise.id,
+                "window_id": cls.window_a.id,
+                "user_id": cls.staff_a.id,
+                "item_ids": [(6, 0, cls.item_15.ids)],
+            }
+        )
         cls.case_a.action_accept()
         cls.case_a.message_subscribe(partner_ids=(cls.enterprise | cls.staff_a.partner_id).ids)
-        cls.case_b = cls.env["qi.case"].create({
-            "subject": "Doors foreign case", "partner_id": cls.enterprise_b.id, "window_id": cls.window_b.id,
-            "item_ids": [(6, 0, cls.item_5.ids)],
-        })
+        cls.case_b = cls.env["qi.case"].create(
+            {
+                "subject": "Doors foreign case",
+                "partner_id": cls.enterprise_b.id,
+                "window_id": cls.window_b.id,
+                "item_ids": [(6, 0, cls.item_5.ids)],
+            }
+        )
 
     def _login(self, user, password=None):
         self.authenticate(user.login, password or user.login + "-pwd-123")
@@ -81,8 +95,9 @@ class TestCaseDoors(HttpCase, QiCaseCommon):
             [("case_id", "=", case.id)], ["create_uid"], ["__count"]
         )
         self.assertNotIn(rater_user.id, [group["create_uid"][0] for group in groups if group["create_uid"]])
-        exported = staff_ratings.export_data(["create_uid/name", "write_uid/name", "message_ids/author_id/name",
-                                              "message_follower_ids/partner_id/name"])["datas"]
+        exported = staff_ratings.export_data(
+            ["create_uid/name", "write_uid/name", "message_ids/author_id/name", "message_follower_ids/partner_id/name"]
+        )["datas"]
         self.assertNotIn(rater_partner.name, str(exported))
         self.assertNotIn(rater_partner, staff_ratings.message_ids.author_id)
         # the chatter of each rating as the web client loads it
@@ -90,9 +105,21 @@ class TestCaseDoors(HttpCase, QiCaseCommon):
         for rating in ratings:
             text = self._rpc("/mail/thread/messages", {"thread_model": "qi.case.rating", "thread_id": rating.id})
             self.assertNotIn(rater_partner.name, text)
-            data = self._rpc("/mail/data", {"fetch_params": [["mail.thread", {
-                "thread_model": "qi.case.rating", "thread_id": rating.id, "request_list": ["followers"],
-            }]]})
+            data = self._rpc(
+                "/mail/data",
+                {
+                    "fetch_params": [
+                        [
+                            "mail.thread",
+                            {
+                                "thread_model": "qi.case.rating",
+                                "thread_id": rating.id,
+                                "request_list": ["followers"],
+                            },
+                        ]
+                    ]
+                },
+            )
             self.assertNotIn(rater_partner.name, data)
         with self.assertRaises(AccessError):
             staff_ratings.read(["partner_id"])
@@ -109,25 +136,48 @@ class TestCaseDoors(HttpCase, QiCaseCommon):
         as_b = Followers.with_user(self.staff_b)
         rows = as_b.search_read([("res_model", "=", "qi.case"), ("res_id", "=", self.case_a.id)], ["partner_id"])
         self.assertEqual(rows, [])
-        self.assertNotIn(self.case_a.id, [row["res_id"] for row in as_b.search_read([("res_model", "=", "qi.case")],
-                                                                                   ["res_id"])])
+        self.assertNotIn(
+            self.case_a.id, [row["res_id"] for row in as_b.search_read([("res_model", "=", "qi.case")], ["res_id"])]
+        )
         self.assertFalse(as_b.search_count([("partner_id", "=", self.enterprise.id), ("res_model", "=", "qi.case")]))
         with self.assertRaises(AccessError):
             own.with_user(self.staff_b).read(["partner_id", "res_id"])
         # staff of the case's window still see who follows it
-        self.assertEqual(Followers.with_user(self.staff_a).search(
-            [("res_model", "=", "qi.case"), ("res_id", "=", self.case_a.id)]), own)
+        self.assertEqual(
+            Followers.with_user(self.staff_a).search([("res_model", "=", "qi.case"), ("res_id", "=", self.case_a.id)]),
+            own,
+        )
         self.assertTrue(own.with_user(self.staff_a).read(["partner_id"]))
         # the chatter's follower list as the web client loads it
         self._login(self.staff_b)
-        data = self._rpc("/mail/data", {"fetch_params": [["mail.thread", {
-            "thread_model": "qi.case", "thread_id": self.case_a.id, "request_list": ["followers"],
-        }]]})
+        data = self._rpc(
+            "/mail/data",
+            {
+                "fetch_params": [
+                    [
+                        "mail.thread",
+                        {
+                            "thread_model": "qi.case",
+                            "thread_id": self.case_a.id,
+                            "request_list": ["followers"],
+                        },
+                    ]
+                ]
+            },
+        )
         self.assertNotIn(self.enterprise.name, data)
-        text = self._rpc("/web/dataset/call_kw/mail.followers/web_search_read", {
-            "model": "mail.followers", "method": "web_search_read", "args": [],
-            "kwargs": {"domain": [["res_model", "=", "qi.case"]], "specification": {"partner_id": {"fields": {"display_name": {}}}, "res_id": {}}},
-        })
+        text = self._rpc(
+            "/web/dataset/call_kw/mail.followers/web_search_read",
+            {
+                "model": "mail.followers",
+                "method": "web_search_read",
+                "args": [],
+                "kwargs": {
+                    "domain": [["res_model", "=", "qi.case"]],
+                    "specification": {"partner_id": {"fields": {"display_name": {}}}, "res_id": {}},
+                },
+            },
+        )
         self.assertNotIn(self.enterprise.name, text)
 
     # ------------------------------------------------------------------
@@ -148,9 +198,20 @@ class TestCaseDoors(HttpCase, QiCaseCommon):
         provider_user = self._portal_user("doors_prov", self.provider)
         assignment = self.env["qi.case.assignment"].create({"case_id": self.case_b.id, "provider_id": self.provider.id})
         foreign_assignment = self.env["qi.case.assignment"].create(
-            {"case_id": self.case_b.id, "provider_id": self.env["res.partner"].create({
-                "name": "Doors Other Lab", "is_company": True, "is_qi_provider": True,
-                "qi_uscc": self._uscc("91130300MA07DR002")}).id})
+            {
+                "case_id": self.case_b.id,
+                "provider_id": self.env["res.partner"]
+                .create(
+                    {
+                        "name": "Doors Other Lab",
+                        "is_company": True,
+                        "is_qi_provider": True,
+                        "qi_uscc": self._uscc("91130300MA07DR002"),
+                    }
+                )
+                .id,
+            }
+        )
         missing_case = self.case_b.id + 100000
         missing_assignment = foreign_assignment.id + 100000
         checks = [
@@ -205,42 +266,74 @@ class TestCaseDoors(HttpCase, QiCaseCommon):
         ]:
             for pending in ("false", "true"):
                 with self.subTest(name=name, pending=pending), mute_logger(*QUIET):
-                    response = self.url_open("/mail/attachment/upload", data={
-                        "csrf_token": http.Request.csrf_token(self), "thread_id": self.case_a.id,
-                        "thread_model": "qi.case", "is_pending": pending,
-                    }, files={"ufile": (name, content, "application/pdf")})
+                    response = self.url_open(
+                        "/mail/attachment/upload",
+                        data={
+                            "csrf_token": http.Request.csrf_token(self),
+                            "thread_id": self.case_a.id,
+                            "thread_model": "qi.case",
+                            "is_pending": pending,
+                        },
+                        files={"ufile": (name, content, "application/pdf")},
+                    )
                     self.assertNotIn('"attachment_id"', response.text)
                     self.assertFalse(Attachment.search_count([("name", "=", name), ("create_uid", "=", user.id)]))
         # a pending upload made elsewhere cannot be carried onto a case by the post
-        page = Attachment.with_user(user).sudo().create(
-            {"name": "carried.pdf", "raw": HTML, "res_model": "mail.compose.message", "res_id": 0}
+        page = (
+            Attachment.with_user(user)
+            .sudo()
+            .create({"name": "carried.pdf", "raw": HTML, "res_model": "mail.compose.message", "res_id": 0})
         )
         page.invalidate_recordset()
         # sudo: the token Odoo hands the uploader with the upload's answer
         token = page.sudo()._get_ownership_token()
         with mute_logger(*QUIET):
-            self.url_open("/mail/message/post", json={"jsonrpc": "2.0", "method": "call", "id": 0, "params": {
-                "thread_model": "qi.case", "thread_id": self.case_a.id,
-                "post_data": {
-                    "body": "see file", "attachment_ids": page.ids, "message_type": "comment",
-                    "attachment_tokens": [token],
+            self.url_open(
+                "/mail/message/post",
+                json={
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 0,
+                    "params": {
+                        "thread_model": "qi.case",
+                        "thread_id": self.case_a.id,
+                        "post_data": {
+                            "body": "see file",
+                            "attachment_ids": page.ids,
+                            "message_type": "comment",
+                            "attachment_tokens": [token],
+                        },
+                    },
                 },
-            }})
+            )
         self.assertFalse(Attachment.search_count([("name", "=", "carried.pdf"), ("res_model", "=", "qi.case")]))
         # a good file still goes through the chatter
         with mute_logger(*QUIET):
-            response = self.url_open("/mail/attachment/upload", data={
-                "csrf_token": http.Request.csrf_token(self), "thread_id": self.case_a.id, "thread_model": "qi.case",
-            }, files={"ufile": ("fine.pdf", b"%PDF-1.4\n%fine", "application/octet-stream")})
+            response = self.url_open(
+                "/mail/attachment/upload",
+                data={
+                    "csrf_token": http.Request.csrf_token(self),
+                    "thread_id": self.case_a.id,
+                    "thread_model": "qi.case",
+                },
+                files={"ufile": ("fine.pdf", b"%PDF-1.4\n%fine", "application/octet-stream")},
+            )
         self.assertIn('"attachment_id"', response.text)
         self.assertEqual(Attachment.search([("name", "=", "fine.pdf")]).mimetype, "application/pdf")
 
     def test_html_files_are_never_shown_inline(self):
-        page = self.env["ir.attachment"].create({
-            "name": "page.html", "raw": HTML, "mimetype": "text/html", "res_model": "qi.case", "res_id": self.case_a.id,
-        })
-        self.case_a.message_post(body="A page", attachment_ids=page.ids, message_type="comment",
-                                 subtype_xmlid="mail.mt_comment")
+        page = self.env["ir.attachment"].create(
+            {
+                "name": "page.html",
+                "raw": HTML,
+                "mimetype": "text/html",
+                "res_model": "qi.case",
+                "res_id": self.case_a.id,
+            }
+        )
+        self.case_a.message_post(
+            body="A page", attachment_ids=page.ids, message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
         self._login(self._portal_user("doors_view", self.enterprise))
         response = self.url_open(f"/my/qi/cases/{self.case_a.id}/attachments/{page.id}")
         self.assertEqual(response.status_code, 200)
@@ -256,10 +349,18 @@ class TestCaseDoors(HttpCase, QiCaseCommon):
             "uscc,company,origin_ref,items,subject,description\n"
             f'{code},Doors Valves,CJ-DOORS-1,T-1,Valve,"<a href=""https://evil.example.com"">see</a> & <b>bold</b>"\n'
         )
-        wizard = self.env["qi.case.import.wizard"].with_user(self.staff_a).create({
-            "window_id": self.window_a.id, "channel": "sampling",
-            "file": base64.b64encode(content.encode()), "filename": "findings.csv",
-        })
+        wizard = (
+            self.env["qi.case.import.wizard"]
+            .with_user(self.staff_a)
+            .create(
+                {
+                    "window_id": self.window_a.id,
+                    "channel": "sampling",
+                    "file": base64.b64encode(content.encode()),
+                    "filename": "findings.csv",
+                }
+            )
+        )
         wizard.action_import()
         case = self.env["qi.case"].search([("origin_ref", "=", "CJ-DOORS-1")])
         self.assertNotIn(">see</a>", case.description, "a link typed in the file became a link")

@@ -21,8 +21,10 @@ class TestCaseFlow(QiCaseCommon):
         self.assertTrue(case.date_accepted)
         with self.assertRaises(UserError):
             case.action_complete()
-        assignment = self.env["qi.case.assignment"].with_user(self.staff_a).create(
-            {"case_id": case.id, "provider_id": self.provider.id, "item_id": self.item_15.id}
+        assignment = (
+            self.env["qi.case.assignment"]
+            .with_user(self.staff_a)
+            .create({"case_id": case.id, "provider_id": self.provider.id, "item_id": self.item_15.id})
         )
         self.assertEqual(case.stage_code, "matched", "a first assignment moves the case to matched")
         with self.assertRaises(UserError):
@@ -50,8 +52,10 @@ class TestCaseFlow(QiCaseCommon):
         case = self._case()
         with self.assertRaises(UserError):
             case.write({"stage_id": case._stage("cancelled").id})
-        wizard = self.env["qi.case.close.wizard"].with_user(self.staff_a).create(
-            {"case_id": case.id, "action": "reject", "reason": "Outside the window's services"}
+        wizard = (
+            self.env["qi.case.close.wizard"]
+            .with_user(self.staff_a)
+            .create({"case_id": case.id, "action": "reject", "reason": "Outside the window's services"})
         )
         wizard.action_confirm()
         self.assertEqual(case.stage_code, "rejected")
@@ -69,8 +73,10 @@ class TestCaseFlow(QiCaseCommon):
         self.assertEqual(case.user_id, self.staff_a2)
         log = case.handler_log_ids.filtered("from_user_id")
         self.assertEqual(len(log), 1)
-        self.assertEqual((log.from_user_id, log.to_user_id, log.reason, log.changed_by_id),
-                         (self.staff_a, self.staff_a2, "Staff rotation", self.staff_a))
+        self.assertEqual(
+            (log.from_user_id, log.to_user_id, log.reason, log.changed_by_id),
+            (self.staff_a, self.staff_a2, "Staff rotation", self.staff_a),
+        )
         self.assertTrue(log.notified)
         notice = (case.message_ids - before).filtered(lambda m: self.enterprise in m.partner_ids)
         self.assertEqual(len(notice), 1, "the service object gets one notice")
@@ -85,10 +91,14 @@ class TestCaseFlow(QiCaseCommon):
         self.env["qi.case.assignment"].create({"case_id": case.id, "provider_id": self.provider.id})
         with self.assertRaises(UserError):
             case.write({"item_ids": [(4, self.item_5.id)]})
-        self.env["qi.case.adjust.wizard"].with_user(self.staff_a).create({
-            "case_id": case.id, "item_ids": [(6, 0, (self.item_15 | self.item_5).ids)],
-            "time_limit_days": 15, "reason": "The enterprise also needs a standards check",
-        }).action_confirm()
+        self.env["qi.case.adjust.wizard"].with_user(self.staff_a).create(
+            {
+                "case_id": case.id,
+                "item_ids": [(6, 0, (self.item_15 | self.item_5).ids)],
+                "time_limit_days": 15,
+                "reason": "The enterprise also needs a standards check",
+            }
+        ).action_confirm()
         adjustment = case.adjustment_ids
         self.assertEqual(len(adjustment), 1)
         self.assertEqual(adjustment.kind, "items")
@@ -115,19 +125,32 @@ class TestCaseFlow(QiCaseCommon):
         completed_on_time=True, a forged intake key and supervised_date in
         2099, which hid it from the daily supervision for good."""
         forged = {
-            "days_used": 99, "completed_on_time": True, "intake_key": "forged-key",
-            "supervised_date": "2099-01-01", "message_id_origin": "<forged@example.cn>",
+            "days_used": 99,
+            "completed_on_time": True,
+            "intake_key": "forged-key",
+            "supervised_date": "2099-01-01",
+            "message_id_origin": "<forged@example.cn>",
         }
         for name, value in forged.items():
             with self.subTest(field=name), self.assertRaises(AccessError):
                 self._case(**{name: value})
         # Odoo applies context defaults inside create, after every override
-        case = self.env["qi.case"].with_user(self.staff_a).with_context(  # pylint: disable=context-overridden  # the forged context alone, as an RPC caller sends it
-            {f"default_{name}": value for name, value in forged.items()}
-        ).create({
-            "subject": "Forged defaults", "partner_id": self.enterprise.id, "window_id": self.window_a.id,
-            "channel": "walk_in", "item_ids": [(6, 0, self.item_15.ids)],
-        })
+        case = (
+            self.env["qi.case"]
+            .with_user(self.staff_a)
+            .with_context(  # pylint: disable=context-overridden  # the forged context alone, as an RPC caller sends it
+                {f"default_{name}": value for name, value in forged.items()}
+            )
+            .create(
+                {
+                    "subject": "Forged defaults",
+                    "partner_id": self.enterprise.id,
+                    "window_id": self.window_a.id,
+                    "channel": "walk_in",
+                    "item_ids": [(6, 0, self.item_15.ids)],
+                }
+            )
+        )
         self.assertEqual(
             (case.days_used, case.completed_on_time, case.intake_key, case.supervised_date, case.message_id_origin),
             (0, False, False, False, False),
@@ -152,13 +175,23 @@ class TestCaseFlow(QiCaseCommon):
 
     def test_reusable_results_shown_on_new_case(self):
         old = self._case()
-        self.env["qi.case.result"].create({
-            "case_id": old.id, "name": "Calibration certificate", "kind": "calibration",
-            "item_ids": [(6, 0, self.item_15.ids)], "reusable": True,
-        })
-        self.env["qi.case.result"].create({
-            "case_id": old.id, "name": "Private report", "item_ids": [(6, 0, self.item_15.ids)], "reusable": False,
-        })
+        self.env["qi.case.result"].create(
+            {
+                "case_id": old.id,
+                "name": "Calibration certificate",
+                "kind": "calibration",
+                "item_ids": [(6, 0, self.item_15.ids)],
+                "reusable": True,
+            }
+        )
+        self.env["qi.case.result"].create(
+            {
+                "case_id": old.id,
+                "name": "Private report",
+                "item_ids": [(6, 0, self.item_15.ids)],
+                "reusable": False,
+            }
+        )
         new = self._case()
         self.assertEqual(new.reusable_result_ids.mapped("name"), ["Calibration certificate"])
         other = self._case(item_ids=[(6, 0, self.item_5.ids)])

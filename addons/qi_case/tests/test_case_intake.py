@@ -34,8 +34,11 @@ class TestCaseIntake(QiCaseCommon):
 
     def _deliver(self, sender, message_id, sender_name="Li Lei"):
         raw = RAW.format(
-            sender=sender, sender_name=sender_name, to="qi-window-a@qi-test.example.cn",
-            subject="Calibration demand", message_id=message_id,
+            sender=sender,
+            sender_name=sender_name,
+            to="qi-window-a@qi-test.example.cn",
+            subject="Calibration demand",
+            message_id=message_id,
         )
         with mute_logger("odoo.addons.mail.models.mail_thread"):
             return self.env["mail.thread"].message_process(None, raw)
@@ -66,18 +69,29 @@ class TestCaseIntake(QiCaseCommon):
         case = self._case(channel="visit")
         action = case.with_user(self.staff_a).action_plan_visit()
         context = action["context"]
-        event = self.env["calendar.event"].with_user(self.staff_a).with_context(**{
-            k: v for k, v in context.items() if k.startswith("default_")
-        }).create({"start": "2026-10-10 01:00:00", "stop": "2026-10-10 03:00:00"})
+        event = (
+            self.env["calendar.event"]
+            .with_user(self.staff_a)
+            .with_context(**{k: v for k, v in context.items() if k.startswith("default_")})
+            .create({"start": "2026-10-10 01:00:00", "stop": "2026-10-10 03:00:00"})
+        )
         self.assertEqual((event.res_model, event.res_id), ("qi.case", case.id))
         self.assertEqual(case.visit_count, 1)
         self.assertIn(self.enterprise, event.partner_ids)
 
     def _import(self, content, filename="findings.csv"):
-        wizard = self.env["qi.case.import.wizard"].with_user(self.staff_a).create({
-            "window_id": self.window_a.id, "channel": "sampling",
-            "file": base64.b64encode(content.encode()), "filename": filename,
-        })
+        wizard = (
+            self.env["qi.case.import.wizard"]
+            .with_user(self.staff_a)
+            .create(
+                {
+                    "window_id": self.window_a.id,
+                    "channel": "sampling",
+                    "file": base64.b64encode(content.encode()),
+                    "filename": filename,
+                }
+            )
+        )
         return wizard, wizard.action_import()
 
     def test_inspection_csv_creates_cases(self):

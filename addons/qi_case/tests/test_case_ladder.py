@@ -7,8 +7,18 @@ from odoo.addons.qi_window.tools.flow import FLOW
 from .test_case_clock import ClockCommon
 
 # China dates of the run: each at 09:00 in Asia/Shanghai (01:00 UTC)
-DAYS = ["2026-12-02", "2026-12-03", "2026-12-04", "2026-12-07", "2026-12-08", "2026-12-09", "2026-12-10",
-        "2026-12-11", "2026-12-14", "2026-12-15"]
+DAYS = [
+    "2026-12-02",
+    "2026-12-03",
+    "2026-12-04",
+    "2026-12-07",
+    "2026-12-08",
+    "2026-12-09",
+    "2026-12-10",
+    "2026-12-11",
+    "2026-12-14",
+    "2026-12-15",
+]
 
 
 @tagged("post_install", "-at_install")
@@ -24,7 +34,9 @@ class TestWarningLadder(ClockCommon):
         cls.window_a.coordination_partner_id = cls.amr
         cls.coordinator.partner_id.parent_id = cls.amr
         # another department's coordinator: not this window's
-        cls.other_coordinator = new_test_user(cls.env, "case_coordinator_other", groups="qi_window.group_qi_coordinator")
+        cls.other_coordinator = new_test_user(
+            cls.env, "case_coordinator_other", groups="qi_window.group_qi_coordinator"
+        )
         cls.other_coordinator.partner_id.parent_id = cls.env["res.partner"].create(
             {"name": "Other Bureau", "is_company": True}
         )
@@ -58,18 +70,21 @@ class TestWarningLadder(ClockCommon):
             seen |= new
             log[day] = (case.warning_level, sorted((m.partner_ids & partners).mapped("name") for m in new))
         staff, leader, coord = self.staff_a.name, self.leader.name, self.coordinator.name
-        self.assertEqual(log, {
-            "2026-12-02": ("none", []),
-            "2026-12-03": ("yellow", [[staff]]),  # due within 2 working days
-            "2026-12-04": ("yellow", []),
-            "2026-12-07": ("yellow", []),
-            "2026-12-08": ("red", [[leader], [staff]]),  # first red day: one digest each
-            "2026-12-09": ("red", []),
-            "2026-12-10": ("red", []),
-            "2026-12-11": ("red", [[coord]]),  # 3 working days red: 督办
-            "2026-12-14": ("red", []),
-            "2026-12-15": ("red", []),
-        })
+        self.assertEqual(
+            log,
+            {
+                "2026-12-02": ("none", []),
+                "2026-12-03": ("yellow", [[staff]]),  # due within 2 working days
+                "2026-12-04": ("yellow", []),
+                "2026-12-07": ("yellow", []),
+                "2026-12-08": ("red", [[leader], [staff]]),  # first red day: one digest each
+                "2026-12-09": ("red", []),
+                "2026-12-10": ("red", []),
+                "2026-12-11": ("red", [[coord]]),  # 3 working days red: 督办
+                "2026-12-14": ("red", []),
+                "2026-12-15": ("red", []),
+            },
+        )
         self.assertEqual(case.date_red, date(2026, 12, 8))
         self.assertEqual(case.ladder_step, "supervision")
         # the supervision board filters and groups by level, as the handler sees it
@@ -96,15 +111,24 @@ class TestWarningLadder(ClockCommon):
         digest = Message.search([("partner_ids", "in", self.coordinator.partner_id.ids), ("model", "=", "qi.window")])
         self.assertIn("今日需关注", digest.subject)
         self.assertIn(case.name, digest.body)
-        leader_digest = Message.search([("partner_ids", "in", self.leader.partner_id.ids),
-                                        ("model", "=", "qi.window"), ("res_id", "=", self.window_a.id)])
+        leader_digest = Message.search(
+            [
+                ("partner_ids", "in", self.leader.partner_id.ids),
+                ("model", "=", "qi.window"),
+                ("res_id", "=", self.window_a.id),
+            ]
+        )
         self.assertIn("need attention today", leader_digest.subject)
 
     def test_one_digest_per_recipient_and_day_across_windows(self):
         """A leader of two windows gets one digest a day, listing both windows' cases."""
         case_a = self._case(user_id=self.staff_a.id, date_received=datetime(2026, 11, 16, 2, 0))
-        case_b = self._case(user=self.staff_b, user_id=self.staff_b.id, window_id=self.window_b.id,
-                            date_received=datetime(2026, 11, 16, 2, 0))
+        case_b = self._case(
+            user=self.staff_b,
+            user_id=self.staff_b.id,
+            window_id=self.window_b.id,
+            date_received=datetime(2026, 11, 16, 2, 0),
+        )
         case_a.action_accept()
         case_b.action_accept()
         Message = self.env["mail.message"]

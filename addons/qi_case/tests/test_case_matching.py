@@ -13,16 +13,21 @@ class TestCaseMatching(QiCaseCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.provider.qi_item_ids = cls.item_15
-        cls.expert = cls.env["qi.expert"].create({
-            "partner_id": cls.env["res.partner"].create({"name": "Expert Li"}).id,
-            "item_ids": [(6, 0, cls.item_15.ids)],
-        })
+        cls.expert = cls.env["qi.expert"].create(
+            {
+                "partner_id": cls.env["res.partner"].create({"name": "Expert Li"}).id,
+                "item_ids": [(6, 0, cls.item_15.ids)],
+            }
+        )
 
     def _find_resources(self, case):
         """What the case form's button does, as the case's first handler."""
-        action = self.env.ref("qi_case.qi_case_action_find_resources").with_user(self.staff_a).with_context(
-            active_model="qi.case", active_id=case.id, active_ids=case.ids
-        ).run()
+        action = (
+            self.env.ref("qi_case.qi_case_action_find_resources")
+            .with_user(self.staff_a)
+            .with_context(active_model="qi.case", active_id=case.id, active_ids=case.ids)
+            .run()
+        )
         self.assertEqual(action["res_model"], "qi.catalogue.match.wizard")
         self.assertEqual(action["views"], [(self.env.ref("qi_case.qi_case_match_wizard_view_form").id, "form")])
         return self.env[action["res_model"]].with_user(self.staff_a).browse(action["res_id"])
@@ -37,8 +42,9 @@ class TestCaseMatching(QiCaseCommon):
             "the demand is the case's",
         )
         provider_line, expert_line = wizard.provider_line_ids, wizard.expert_line_ids
-        self.assertEqual((provider_line.partner_id, provider_line.rank, provider_line.item_id),
-                         (self.provider, 1, self.item_15))
+        self.assertEqual(
+            (provider_line.partner_id, provider_line.rank, provider_line.item_id), (self.provider, 1, self.item_15)
+        )
         self.assertEqual((expert_line.expert_id, expert_line.item_id), (self.expert, self.item_15))
         self.assertIn("Offers T-1 Calibration consulting", provider_line.reasons)
         with self.assertRaises(UserError):
@@ -52,8 +58,13 @@ class TestCaseMatching(QiCaseCommon):
         wizard.action_assign()
         by_provider = case.assignment_ids.filtered("provider_id")
         self.assertEqual(
-            (by_provider.provider_id, by_provider.expert_id, by_provider.item_id, by_provider.date_due,
-             by_provider.match_reasons),
+            (
+                by_provider.provider_id,
+                by_provider.expert_id,
+                by_provider.item_id,
+                by_provider.date_due,
+                by_provider.match_reasons,
+            ),
             (self.provider, self.env["qi.expert"], self.item_15, case.date_deadline, provider_line.reasons),
         )
         self.assertEqual(case.assignment_ids.filtered("expert_id").expert_id, self.expert)

@@ -58,12 +58,15 @@ class TestCasePdf(HttpCase, QiCaseCommon):
         # the Chinese text: the demand, its details, the labels (Latin glyphs of the
         # web font carry no text map for pdftotext when the report's CSS loads)
         expected = ["压力表校准", "十二只压力表，年度审核前完成", "办理阶段与时限", "第一受理人"]
-        self.assertFalse([t for t in expected if "".join(unicodedata.normalize("NFKC", t).split()) not in text],
-                         text[:500])
+        self.assertFalse(
+            [t for t in expected if "".join(unicodedata.normalize("NFKC", t).split()) not in text], text[:500]
+        )
 
     def test_staff_render_the_summary_as_pdf(self):
         content, report_type = (
-            self.env["ir.actions.report"].with_user(self.staff_a).with_context(force_report_rendering=True)
+            self.env["ir.actions.report"]
+            .with_user(self.staff_a)
+            .with_context(force_report_rendering=True)
             ._render_qweb_pdf(self.report, self.case.ids)
         )
         self.assertEqual(report_type, "pdf")

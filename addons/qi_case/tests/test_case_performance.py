@@ -3,20 +3,39 @@ from odoo.tests import tagged
 from .common import QiCaseCommon
 
 LIST_SPEC = {
-    "priority": {}, "name": {}, "subject": {}, "partner_id": {"fields": {"display_name": {}}},
-    "window_id": {"fields": {"display_name": {}}}, "channel": {}, "user_id": {"fields": {"display_name": {}}},
-    "date_deadline": {}, "days_used": {}, "stage_id": {"fields": {"display_name": {}}}, "is_overdue": {},
-    "is_open": {}, "activity_ids": {},
+    "priority": {},
+    "name": {},
+    "subject": {},
+    "partner_id": {"fields": {"display_name": {}}},
+    "window_id": {"fields": {"display_name": {}}},
+    "channel": {},
+    "user_id": {"fields": {"display_name": {}}},
+    "date_deadline": {},
+    "days_used": {},
+    "stage_id": {"fields": {"display_name": {}}},
+    "is_overdue": {},
+    "is_open": {},
+    "activity_ids": {},
 }
 KANBAN_SPEC = {
-    **LIST_SPEC, "tag_ids": {"fields": {"display_name": {}, "color": {}}}, "color": {}, "stage_code": {},
+    **LIST_SPEC,
+    "tag_ids": {"fields": {"display_name": {}, "color": {}}},
+    "color": {},
+    "stage_code": {},
 }
 FORM_SPEC = {
-    **LIST_SPEC, "contact_id": {"fields": {"display_name": {}}}, "item_ids": {"fields": {"display_name": {}}},
+    **LIST_SPEC,
+    "contact_id": {"fields": {"display_name": {}}},
+    "item_ids": {"fields": {"display_name": {}}},
     "assignment_ids": {"fields": {"provider_id": {"fields": {"display_name": {}}}, "state": {}, "progress": {}}},
     "handler_log_ids": {"fields": {"to_user_id": {"fields": {"display_name": {}}}, "reason": {}}},
-    "reusable_result_ids": {"fields": {"name": {}}}, "assignment_count": {}, "visit_count": {},
-    "date_accept_due": {}, "materials_state": {}, "time_limit_days": {}, "description": {},
+    "reusable_result_ids": {"fields": {"name": {}}},
+    "assignment_count": {},
+    "visit_count": {},
+    "date_accept_due": {},
+    "materials_state": {},
+    "time_limit_days": {},
+    "description": {},
 }
 
 
@@ -25,13 +44,18 @@ class TestCasePerformance(QiCaseCommon):
     """List, kanban and form cost the same number of queries for 5 or 40 cases."""
 
     def _make(self, count):
-        cases = self.env["qi.case"].create([
-            {
-                "subject": f"Perf {n}", "partner_id": self.enterprise.id, "window_id": self.window_a.id,
-                "item_ids": [(6, 0, self.item_15.ids)], "user_id": self.staff_a.id,
-            }
-            for n in range(count)
-        ])
+        cases = self.env["qi.case"].create(
+            [
+                {
+                    "subject": f"Perf {n}",
+                    "partner_id": self.enterprise.id,
+                    "window_id": self.window_a.id,
+                    "item_ids": [(6, 0, self.item_15.ids)],
+                    "user_id": self.staff_a.id,
+                }
+                for n in range(count)
+            ]
+        )
         for case in cases[: count // 2]:
             self.env["qi.case.assignment"].create({"case_id": case.id, "provider_id": self.provider.id})
         return cases

@@ -1,4 +1,3 @@
-
 from odoo import http
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
@@ -22,20 +21,30 @@ class TestCasePortal(HttpCase, QiCaseCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.enterprise_b = cls.env["res.partner"].create({"name": "Foreign Steel Works", "is_company": True})
-        cls.provider_q = cls.env["res.partner"].create({
-            "name": "Other Testing Centre", "is_company": True, "is_qi_provider": True,
-            "qi_uscc": cls._uscc("91130300MA07TQ002"),
-        })
+        cls.provider_q = cls.env["res.partner"].create(
+            {
+                "name": "Other Testing Centre",
+                "is_company": True,
+                "is_qi_provider": True,
+                "qi_uscc": cls._uscc("91130300MA07TQ002"),
+            }
+        )
 
         cls.user_a = cls._portal_user("portal_ent_a", cls.enterprise)
         cls.user_b = cls._portal_user("portal_ent_b", cls.enterprise_b)
         cls.user_p = cls._portal_user("portal_prov_p", cls.provider)
         cls.user_q = cls._portal_user("portal_prov_q", cls.provider_q)
         Case = cls.env["qi.case"]
-        cls.case_a = Case.create({
-            "subject": "Own Secret Gauges", "partner_id": cls.enterprise.id, "window_id": cls.window_a.id,
-            "user_id": cls.staff_a.id, "description": "<p>Own description</p>", "item_ids": [(6, 0, cls.item_15.ids)],
-        })
+        cls.case_a = Case.create(
+            {
+                "subject": "Own Secret Gauges",
+                "partner_id": cls.enterprise.id,
+                "window_id": cls.window_a.id,
+                "user_id": cls.staff_a.id,
+                "description": "<p>Own description</p>",
+                "item_ids": [(6, 0, cls.item_15.ids)],
+            }
+        )
         cls.case_a.action_accept()
         cls.assignment_p = cls.env["qi.case.assignment"].create(
             {"case_id": cls.case_a.id, "provider_id": cls.provider.id, "item_id": cls.item_15.id}
@@ -44,14 +53,24 @@ class TestCasePortal(HttpCase, QiCaseCommon):
             {"case_id": cls.case_a.id, "provider_id": cls.provider.id, "item_id": cls.item_5.id}
         )
         cls.assignment_p_cancelled.action_cancel()
-        cls.case_a_cancelled = Case.create({
-            "subject": "Own Cancelled Demand", "partner_id": cls.enterprise.id, "window_id": cls.window_a.id,
-        })
-        cls.case_a_cancelled.write({"stage_id": cls.case_a_cancelled._stage("cancelled").id, "close_reason": "Withdrawn"})
-        cls.case_b = Case.create({
-            "subject": "Foreign Boiler Secrets", "partner_id": cls.enterprise_b.id, "window_id": cls.window_b.id,
-            "description": "<p>Foreign boiler description</p>",
-        })
+        cls.case_a_cancelled = Case.create(
+            {
+                "subject": "Own Cancelled Demand",
+                "partner_id": cls.enterprise.id,
+                "window_id": cls.window_a.id,
+            }
+        )
+        cls.case_a_cancelled.write(
+            {"stage_id": cls.case_a_cancelled._stage("cancelled").id, "close_reason": "Withdrawn"}
+        )
+        cls.case_b = Case.create(
+            {
+                "subject": "Foreign Boiler Secrets",
+                "partner_id": cls.enterprise_b.id,
+                "window_id": cls.window_b.id,
+                "description": "<p>Foreign boiler description</p>",
+            }
+        )
         cls.assignment_q = cls.env["qi.case.assignment"].create(
             {"case_id": cls.case_b.id, "provider_id": cls.provider_q.id, "item_id": cls.item_5.id}
         )
@@ -63,22 +82,36 @@ class TestCasePortal(HttpCase, QiCaseCommon):
         cls.att_b = cls._post_file(cls.case_b, "foreign-boiler.pdf", cls.user_b)
         # a file of an internal note and a result certificate of the own case
         cls.att_a_note = cls._post_file(cls.case_a, "internal-review.pdf", cls.staff_a, subtype="mail.mt_note")
-        cls.result_a = cls.env["qi.case.result"].create({
-            "name": "Pressure gauge calibration certificate", "case_id": cls.case_a.id, "kind": "certificate",
-            "reference": "CAL-2026-0042", "item_ids": [(6, 0, cls.item_15.ids)],
-        })
-        cls.att_a_result = cls.env["ir.attachment"].create({
-            "name": "own-certificate.pdf", "raw": b"%PDF-1.4 certificate", "res_model": "qi.case.result",
-            "res_id": cls.result_a.id,
-        })
+        cls.result_a = cls.env["qi.case.result"].create(
+            {
+                "name": "Pressure gauge calibration certificate",
+                "case_id": cls.case_a.id,
+                "kind": "certificate",
+                "reference": "CAL-2026-0042",
+                "item_ids": [(6, 0, cls.item_15.ids)],
+            }
+        )
+        cls.att_a_result = cls.env["ir.attachment"].create(
+            {
+                "name": "own-certificate.pdf",
+                "raw": b"%PDF-1.4 certificate",
+                "res_model": "qi.case.result",
+                "res_id": cls.result_a.id,
+            }
+        )
         cls.result_a.attachment_ids = cls.att_a_result
         cls.missing_attachment_id = cls.att_a_result.id + 100000
         cls.own, cls.cancelled, cls.foreign, cls.missing = (
-            cls.case_a.id, cls.case_a_cancelled.id, cls.case_b.id, cls.missing_id
+            cls.case_a.id,
+            cls.case_a_cancelled.id,
+            cls.case_b.id,
+            cls.missing_id,
         )
         # an id of the tables -> the file the detail page of that case links
         cls.file_of = {
-            cls.own: cls.att_a.id, cls.cancelled: cls.att_a_cancelled.id, cls.foreign: cls.att_b.id,
+            cls.own: cls.att_a.id,
+            cls.cancelled: cls.att_a_cancelled.id,
+            cls.foreign: cls.att_b.id,
             cls.missing: cls.att_b.id,
         }
         # the ids each actor may open; every other id is refused the same way
@@ -92,12 +125,20 @@ class TestCasePortal(HttpCase, QiCaseCommon):
 
     @classmethod
     def _post_file(cls, case, name, author, subtype="mail.mt_comment"):
-        attachment = cls.env["ir.attachment"].create({
-            "name": name, "raw": b"%PDF-1.4 " + name.encode(), "res_model": "qi.case", "res_id": case.id,
-        })
+        attachment = cls.env["ir.attachment"].create(
+            {
+                "name": name,
+                "raw": b"%PDF-1.4 " + name.encode(),
+                "res_model": "qi.case",
+                "res_id": case.id,
+            }
+        )
         case.message_post(
-            body=f"Sent {name}", attachment_ids=attachment.ids, author_id=author.partner_id.id,
-            message_type="comment", subtype_xmlid=subtype,
+            body=f"Sent {name}",
+            attachment_ids=attachment.ids,
+            author_id=author.partner_id.id,
+            message_type="comment",
+            subtype_xmlid=subtype,
         )
         return attachment
 
@@ -129,7 +170,8 @@ class TestCasePortal(HttpCase, QiCaseCommon):
     def _secrets(self, case_ids):
         cases = self.env["qi.case"].browse(case_ids).exists()
         texts = [
-            text for case in cases
+            text
+            for case in cases
             for text in (case.name, case.subject, case.partner_id.name, case._description_text().strip())
         ]
         return [text for text in texts if text]
@@ -143,8 +185,11 @@ class TestCasePortal(HttpCase, QiCaseCommon):
         """Names and contact data of the enterprises that are not the actor's own."""
         own = user.partner_id.commercial_partner_id if user else None
         return [
-            text for partner in (self.enterprise, self.enterprise_b) if partner != own
-            for text in (partner.name, partner.email) if text
+            text
+            for partner in (self.enterprise, self.enterprise_b)
+            if partner != own
+            for text in (partner.name, partner.email)
+            if text
         ]
 
     def _verdict(self, response, page=None):
@@ -166,7 +211,8 @@ class TestCasePortal(HttpCase, QiCaseCommon):
         messages = payload.get("result", {}).get("data", {}).get("mail.message", [])
         return {
             attachment["id"]: attachment["raw_access_token"]
-            for message in messages for attachment in message.get("attachment_ids", [])
+            for message in messages
+            for attachment in message.get("attachment_ids", [])
         }
 
     def _rpc_verdict(self, response):
@@ -187,10 +233,14 @@ class TestCasePortal(HttpCase, QiCaseCommon):
             return self._verdict(response, page), response.text
 
         def message_post(case_id, marker):
-            response = self._rpc("/mail/message/post", {
-                "thread_model": "qi.case", "thread_id": case_id,
-                "post_data": {"body": marker, "message_type": "comment", "subtype_xmlid": "mail.mt_comment"},
-            })
+            response = self._rpc(
+                "/mail/message/post",
+                {
+                    "thread_model": "qi.case",
+                    "thread_id": case_id,
+                    "post_data": {"body": marker, "message_type": "comment", "subtype_xmlid": "mail.mt_comment"},
+                },
+            )
             return self._rpc_verdict(response), response.text
 
         def chatter_fetch(case_id, marker):
@@ -261,12 +311,21 @@ class TestCasePortal(HttpCase, QiCaseCommon):
                 self.assertFalse(Attachment.search_count([("name", "=", marker)]))
                 self.assertFalse(self.env["qi.case.rating"].search_count([("comment", "=", marker)]))
         # what was accepted landed on the visitor's own open case only
-        self.assertTrue(Message.search_count([("body", "ilike", "matrix-portal_ent_a-message_post-own"),
-                                              ("res_id", "=", self.own), ("model", "=", "qi.case")]))
+        self.assertTrue(
+            Message.search_count(
+                [
+                    ("body", "ilike", "matrix-portal_ent_a-message_post-own"),
+                    ("res_id", "=", self.own),
+                    ("model", "=", "qi.case"),
+                ]
+            )
+        )
         posted = Attachment.search([("name", "=", "matrix-portal_ent_a-materials-own.pdf")])
         self.assertEqual((posted.res_model, posted.res_id), ("qi.case", self.own))
-        self.assertFalse(Attachment.search_count([("name", "=", "matrix-portal_ent_a-materials-cancelled.pdf")]),
-                         "a finished case takes no more materials")
+        self.assertFalse(
+            Attachment.search_count([("name", "=", "matrix-portal_ent_a-materials-cancelled.pdf")]),
+            "a finished case takes no more materials",
+        )
 
     def test_case_list_matrix(self):
         own_subjects = ["Own Secret Gauges", "Own Cancelled Demand"]
@@ -308,20 +367,31 @@ class TestCasePortal(HttpCase, QiCaseCommon):
             return self._verdict(response), response.text
 
         def post(case_id, **access):
-            response = self._rpc("/mail/message/post", {
-                "thread_model": "qi.case", "thread_id": case_id,
-                "post_data": {"body": "Question by link", "message_type": "comment",
-                              "subtype_xmlid": "mail.mt_comment"},
-                **access,
-            })
+            response = self._rpc(
+                "/mail/message/post",
+                {
+                    "thread_model": "qi.case",
+                    "thread_id": case_id,
+                    "post_data": {
+                        "body": "Question by link",
+                        "message_type": "comment",
+                        "subtype_xmlid": "mail.mt_comment",
+                    },
+                    **access,
+                },
+            )
             return self._rpc_verdict(response), response.text
 
         def fetch(case_id, token):
-            response = self._rpc("/mail/chatter_fetch", {"thread_model": "qi.case", "thread_id": case_id,
-                                                         "token": token})
+            response = self._rpc(
+                "/mail/chatter_fetch", {"thread_model": "qi.case", "thread_id": case_id, "token": token}
+            )
             payload = response.json()
-            outcome = self._rpc_verdict(response) if "error" in payload else (
-                OK if payload["result"]["messages"] else REFUSED)
+            outcome = (
+                self._rpc_verdict(response)
+                if "error" in payload
+                else (OK if payload["result"]["messages"] else REFUSED)
+            )
             return outcome, response.text
 
         routes = {
@@ -414,20 +484,29 @@ class TestCasePortal(HttpCase, QiCaseCommon):
         """The page lists the files of the case's chatter and its result certificates,
         never those of internal notes or only attached in the back office; each is
         served only under its own case."""
-        back_office = self.env["ir.attachment"].create({
-            "name": "back-office-only.pdf", "raw": b"%PDF-1.4 staff", "res_model": "qi.case", "res_id": self.own,
-        })
+        back_office = self.env["ir.attachment"].create(
+            {
+                "name": "back-office-only.pdf",
+                "raw": b"%PDF-1.4 staff",
+                "res_model": "qi.case",
+                "res_id": self.own,
+            }
+        )
         body = self._get(self.user_a, f"/my/qi/cases/{self.own}").text
         for attachment in (self.att_a, self.att_a_result):
             self.assertIn(f"/my/qi/cases/{self.own}/attachments/{attachment.id}", body)
         self.assertNotIn("internal-review.pdf", body)
         self.assertNotIn("back-office-only.pdf", body)
         # materials sent on the portal are listed on the page and in the chatter
-        self._post(f"/my/qi/cases/{self.own}/materials",
-                   files={"attachments": ("gauge-list.pdf", b"%PDF-1.4 gauges", "application/pdf")})
+        self._post(
+            f"/my/qi/cases/{self.own}/materials",
+            files={"attachments": ("gauge-list.pdf", b"%PDF-1.4 gauges", "application/pdf")},
+        )
         sent = self.env["ir.attachment"].search([("name", "=", "gauge-list.pdf")])
         self.assertEqual((sent.res_model, sent.res_id, sent.raw), ("qi.case", self.own, b"%PDF-1.4 gauges"))
-        self.assertIn(f"/my/qi/cases/{self.own}/attachments/{sent.id}", self._get(self.user_a, f"/my/qi/cases/{self.own}").text)
+        self.assertIn(
+            f"/my/qi/cases/{self.own}/attachments/{sent.id}", self._get(self.user_a, f"/my/qi/cases/{self.own}").text
+        )
         self.assertIn(sent.id, self._chatter_file_tokens(self.own))
         # the chatter hands out no token for the internal note's file, and without
         # a token /web/content serves no case file to a portal user
@@ -442,8 +521,13 @@ class TestCasePortal(HttpCase, QiCaseCommon):
         response = self.url_open(f"/my/qi/cases/{self.own}/attachments/{self.att_a.id}?download=1")
         self.assertIn("attachment", response.headers["Content-Disposition"])
         cases = {"own": self.own, "cancelled": self.cancelled, "foreign": self.foreign}
-        files = {"internal note": self.att_a_note.id, "back office": back_office.id, "of another case": self.att_b.id,
-                 "of the cancelled case": self.att_a_cancelled.id, "missing": self.missing_attachment_id}
+        files = {
+            "internal note": self.att_a_note.id,
+            "back office": back_office.id,
+            "of another case": self.att_b.id,
+            "of the cancelled case": self.att_a_cancelled.id,
+            "missing": self.missing_attachment_id,
+        }
         for case_label, case_id in cases.items():
             for file_label, attachment_id in files.items():
                 if (case_id, attachment_id) == (self.cancelled, self.att_a_cancelled.id):
@@ -458,16 +542,23 @@ class TestCasePortal(HttpCase, QiCaseCommon):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.headers["Content-Type"].split(";")[0], "text/html")
         expected = [
-            self.case_a.name, "Own Secret Gauges", self.enterprise.name, "Case Window A", "Calibration consulting",
-            "Staff A", "Pressure gauge calibration certificate", "CAL-2026-0042", "Own description",
+            self.case_a.name,
+            "Own Secret Gauges",
+            self.enterprise.name,
+            "Case Window A",
+            "Calibration consulting",
+            "Staff A",
+            "Pressure gauge calibration certificate",
+            "CAL-2026-0042",
+            "Own description",
         ]
         self.assertFalse([text for text in expected if text not in response.text], "the summary shows the case")
         hidden = [*self._foreign_secrets(self.user_a), self.enterprise.email, "internal-review.pdf"]
         self.assertFalse([text for text in hidden if text in response.text])
         # staff print the same summary from the case form
         report = self.env.ref("qi_case.action_report_qi_case_summary")
-        html, _report_type = self.env["ir.actions.report"].with_user(self.staff_a)._render_qweb_html(
-            report, self.case_a.ids
+        html, _report_type = (
+            self.env["ir.actions.report"].with_user(self.staff_a)._render_qweb_html(report, self.case_a.ids)
         )
         self.assertIn(self.case_a.name, html.decode())
         # the PDF is named after the case number (test mode renders it without wkhtmltopdf)
@@ -483,10 +574,14 @@ class TestCasePortal(HttpCase, QiCaseCommon):
     # 好差评: rating route
     # ------------------------------------------------------------------
     def test_rating_matrix(self):
-        done = self.env["qi.case"].create({
-            "subject": "Own Completed Demand", "partner_id": self.enterprise.id, "window_id": self.window_a.id,
-            "user_id": self.staff_a.id,
-        })
+        done = self.env["qi.case"].create(
+            {
+                "subject": "Own Completed Demand",
+                "partner_id": self.enterprise.id,
+                "window_id": self.window_a.id,
+                "user_id": self.staff_a.id,
+            }
+        )
         done.action_accept()
         assignment = self.env["qi.case.assignment"].create({"case_id": done.id, "provider_id": self.provider.id})
         assignment.action_accept()
@@ -522,8 +617,10 @@ class TestCasePortal(HttpCase, QiCaseCommon):
     # ------------------------------------------------------------------
     def test_assignment_matrix(self):
         ids = {
-            "own": self.assignment_p.id, "cancelled": self.assignment_p_cancelled.id,
-            "foreign": self.assignment_q.id, "missing": self.missing_assignment_id,
+            "own": self.assignment_p.id,
+            "cancelled": self.assignment_p_cancelled.id,
+            "foreign": self.assignment_q.id,
+            "missing": self.missing_assignment_id,
         }
         readable = {
             self.user_p: {"own", "cancelled"},
@@ -584,10 +681,18 @@ class TestCasePortal(HttpCase, QiCaseCommon):
             self.assertEqual(self._verdict(self._get(None, "/my/qi/assignments")), LOGIN)
 
     def test_provider_does_not_see_internal_notes(self):
-        self.assignment_p.message_post(body="Window note: the enterprise is difficult", message_type="comment",
-                                       subtype_xmlid="mail.mt_note", author_id=self.staff_a.partner_id.id)
-        self.assignment_p.message_post(body="Window asks: samples by Friday?", message_type="comment",
-                                       subtype_xmlid="mail.mt_comment", author_id=self.staff_a.partner_id.id)
+        self.assignment_p.message_post(
+            body="Window note: the enterprise is difficult",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+            author_id=self.staff_a.partner_id.id,
+        )
+        self.assignment_p.message_post(
+            body="Window asks: samples by Friday?",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            author_id=self.staff_a.partner_id.id,
+        )
         body = self._get(self.user_p, f"/my/qi/assignments/{self.assignment_p.id}").text
         self.assertNotIn("the enterprise is difficult", body)
         self.assertIn("samples by Friday?", body)
@@ -597,7 +702,10 @@ class TestCasePortal(HttpCase, QiCaseCommon):
         base = f"/my/qi/assignments/{self.assignment_p.id}"
         self.url_open(f"{base}/accept", data={"csrf_token": http.Request.csrf_token(self)})
         self.assertEqual(self.assignment_p.state, "accepted")
-        self.url_open(f"{base}/progress", data={"csrf_token": http.Request.csrf_token(self), "progress": "40", "note": "Samples received"})
+        self.url_open(
+            f"{base}/progress",
+            data={"csrf_token": http.Request.csrf_token(self), "progress": "40", "note": "Samples received"},
+        )
         self.assertEqual((self.assignment_p.state, self.assignment_p.progress), ("in_progress", 40))
         notes = self.assignment_p.message_ids.filtered(lambda m: "Samples received" in (m.body or ""))
         self.assertEqual(len(notes), 1)
@@ -611,19 +719,30 @@ class TestCasePortal(HttpCase, QiCaseCommon):
     # ------------------------------------------------------------------
     def test_enterprise_submits_a_demand(self):
         self.authenticate(self.user_a.login, self.user_a.login + "-pwd-123")
-        response = self.url_open("/my/qi/cases/new", data={
-            "csrf_token": http.Request.csrf_token(self), "subject": "Portal demand", "window_id": str(self.window_a.id),
-            "item_ids": str(self.item_15.id), "description": "<script>alert(1)</script>Need help",
-        })
+        response = self.url_open(
+            "/my/qi/cases/new",
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "subject": "Portal demand",
+                "window_id": str(self.window_a.id),
+                "item_ids": str(self.item_15.id),
+                "description": "<script>alert(1)</script>Need help",
+            },
+        )
         self.assertEqual(response.status_code, 200)
         case = self.env["qi.case"].search([("subject", "=", "Portal demand")])
         self.assertEqual(len(case), 1)
         self.assertEqual((case.partner_id, case.channel, case.window_id), (self.enterprise, "online", self.window_a))
         self.assertNotIn("<script", case.description)
         # a demand without subject is refused with a message and creates nothing
-        response = self.url_open("/my/qi/cases/new", data={
-            "csrf_token": http.Request.csrf_token(self), "subject": "", "window_id": str(self.window_a.id),
-        })
+        response = self.url_open(
+            "/my/qi/cases/new",
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "subject": "",
+                "window_id": str(self.window_a.id),
+            },
+        )
         self.assertIn("Say in a few words what you need", response.text)
         self.assertEqual(self.env["qi.case"].search_count([("subject", "=", "")]), 0)
 
@@ -631,7 +750,11 @@ class TestCasePortal(HttpCase, QiCaseCommon):
         self.authenticate(self.user_a.login, self.user_a.login + "-pwd-123")
         response = self.url_open(
             "/my/qi/cases/new",
-            data={"csrf_token": http.Request.csrf_token(self), "subject": "With a program", "window_id": str(self.window_a.id)},
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "subject": "With a program",
+                "window_id": str(self.window_a.id),
+            },
             files={"attachments": ("tool.exe", b"MZ\x90\x00binary", "application/x-msdownload")},
         )
         self.assertIn("only PDF, images, Word, Excel and ZIP files are accepted", response.text)
@@ -657,8 +780,9 @@ class TestCasePortal(HttpCase, QiCaseCommon):
         left on a cancelled assignment, and a malformed progress is a message, not an error."""
         self._login(self.user_p)
         base = f"/my/qi/assignments/{self.assignment_p_cancelled.id}"
-        response = self._post(f"{base}/deliver",
-                              files={"attachments": ("late-report.pdf", b"%PDF-1.4 late", "application/pdf")})
+        response = self._post(
+            f"{base}/deliver", files={"attachments": ("late-report.pdf", b"%PDF-1.4 late", "application/pdf")}
+        )
         self.assertEqual(self._verdict(response, page=f"{base}?error="), OK)
         self.assertFalse(self.env["ir.attachment"].search_count([("name", "=", "late-report.pdf")]))
         self.assertEqual(self.assignment_p_cancelled.state, "cancelled")
@@ -670,7 +794,9 @@ class TestCasePortal(HttpCase, QiCaseCommon):
 
     def test_refused_materials_come_back_with_the_reason(self):
         self._login(self.user_a)
-        response = self._post(f"/my/qi/cases/{self.own}/materials",
-                              files={"attachments": ("tool.exe", b"MZ\x90\x00binary", "application/x-msdownload")})
+        response = self._post(
+            f"/my/qi/cases/{self.own}/materials",
+            files={"attachments": ("tool.exe", b"MZ\x90\x00binary", "application/x-msdownload")},
+        )
         self.assertEqual(self._verdict(response, page=f"/my/qi/cases/{self.own}?error="), OK)
         self.assertFalse(self.env["ir.attachment"].search_count([("name", "=", "tool.exe")]))

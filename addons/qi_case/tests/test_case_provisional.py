@@ -107,8 +107,10 @@ class TestCaseProvisional(HttpCase, QiCaseCommon):
         self.assertEqual(case.date_deadline, date(2026, 12, 22))
         self.assertFalse(case.deadline_provisional)
         with freeze_time("2026-12-18 02:00:00"):
-            extension = self.env["qi.case.extension"].with_user(self.staff_a).create(
-                {"case_id": case.id, "days": 10, "reason": "More testing"}
+            extension = (
+                self.env["qi.case.extension"]
+                .with_user(self.staff_a)
+                .create({"case_id": case.id, "days": 10, "reason": "More testing"})
             )
             before = case.message_ids
             extension.with_user(self.leader).action_approve()
@@ -141,16 +143,22 @@ class TestCaseProvisional(HttpCase, QiCaseCommon):
         self.assertIn("01/09/2027", logged.body)
         self.assertIn("official working-day calendar of 2027", logged.body)
         # and e-mailed to the enterprise, once for all its cases, in English
-        mail = self.env["mail.mail"].search([
-            ("recipient_ids", "in", self.enterprise.ids), ("subject", "ilike", "official calendar of 2027"),
-        ])
+        mail = self.env["mail.mail"].search(
+            [
+                ("recipient_ids", "in", self.enterprise.ids),
+                ("subject", "ilike", "official calendar of 2027"),
+            ]
+        )
         self.assertEqual(len(mail), 1)
         self.assertIn(case.name, mail.body_html)
         self.assertNotIn(unmoved.name, mail.body_html)
         # the handler's digest, in Chinese
-        digest = self.env["mail.message"].search([
-            ("partner_ids", "in", self.staff_a.partner_id.ids), ("id", "not in", handler_messages.ids),
-        ])
+        digest = self.env["mail.message"].search(
+            [
+                ("partner_ids", "in", self.staff_a.partner_id.ids),
+                ("id", "not in", handler_messages.ids),
+            ]
+        )
         self.assertEqual(len(digest), 1)
         self.assertIn("官方", digest.subject)
         self.assertIn(case.name, digest.body)
@@ -163,9 +171,12 @@ class TestCaseProvisional(HttpCase, QiCaseCommon):
         handler_messages = self.env["mail.message"].search([("partner_ids", "in", self.staff_a.partner_id.ids)])
         with patch("odoo.addons.qi_case.models.qi_workday.DIGEST_MAX_LINES", 1):
             self._enter_notice(self.leader)
-        digest = self.env["mail.message"].search([
-            ("partner_ids", "in", self.staff_a.partner_id.ids), ("id", "not in", handler_messages.ids),
-        ])
+        digest = self.env["mail.message"].search(
+            [
+                ("partner_ids", "in", self.staff_a.partner_id.ids),
+                ("id", "not in", handler_messages.ids),
+            ]
+        )
         self.assertEqual(len(digest), 1)
         self.assertEqual(len([case for case in cases if case.name in digest.body]), 1)
         self.assertIn("另有 2 件办件", digest.body)  # the handler reads Chinese
@@ -176,7 +187,9 @@ class TestCaseProvisional(HttpCase, QiCaseCommon):
         """The bulk-written logs are ordinary chatter messages: the service object
         reads them on the portal, not internal notes, nor anyone else's."""
         case = self._december_case()
-        stranger = self.env["res.partner"].create({"name": "Shanhaiguan Glass Co.", "is_company": True, "lang": "en_US"})
+        stranger = self.env["res.partner"].create(
+            {"name": "Shanhaiguan Glass Co.", "is_company": True, "lang": "en_US"}
+        )
         other = self._december_case(partner_id=stranger.id)
         self._enter_notice(self.leader)
         log = case.message_ids.filtered(lambda m: "official working-day calendar" in (m.body or ""))
@@ -223,8 +236,11 @@ class TestCaseProvisional(HttpCase, QiCaseCommon):
         ].create({"name": "qi-test.example.cn", "company_ids": [(4, self.env.company.id)], "sequence": 1})
         self.window_a.write({"alias_name": "qi-window-prov", "alias_domain_id": domain.id})
         raw = RAW.format(
-            sender="quality@glass.example.cn", sender_name="Li Lei", to="qi-window-prov@qi-test.example.cn",
-            subject="December demand", message_id="<december-1@glass.example.cn>",
+            sender="quality@glass.example.cn",
+            sender_name="Li Lei",
+            to="qi-window-prov@qi-test.example.cn",
+            subject="December demand",
+            message_id="<december-1@glass.example.cn>",
         )
         with freeze_time("2026-12-28 02:00:00"), mute_logger(*QUIET):
             self.env["mail.thread"].message_process(None, raw)
@@ -235,19 +251,33 @@ class TestCaseProvisional(HttpCase, QiCaseCommon):
         with freeze_time("2026-12-28 02:00:00"):
             self.authenticate(None, None)
             with mute_logger(*QUIET):
-                response = self.url_open("/qi/demand", data={
-                    "csrf_token": http.Request.csrf_token(self), "key": "december-public-key-0001",
-                    "company": "Walk-up Valves Ltd", "contact": "Li Lei", "phone": "13803350123",
-                    "email": "lilei@valves.example.cn", "window_id": str(self.window_a.id),
-                    "subject": "December public demand", "description": "Gauges",
-                })
+                response = self.url_open(
+                    "/qi/demand",
+                    data={
+                        "csrf_token": http.Request.csrf_token(self),
+                        "key": "december-public-key-0001",
+                        "company": "Walk-up Valves Ltd",
+                        "contact": "Li Lei",
+                        "phone": "13803350123",
+                        "email": "lilei@valves.example.cn",
+                        "window_id": str(self.window_a.id),
+                        "subject": "December public demand",
+                        "description": "Gauges",
+                    },
+                )
             self.assertEqual(response.status_code, 200)
             self.authenticate(self.portal.login, self.portal.login + "-pwd-123")
             with mute_logger(*QUIET):
-                response = self.url_open("/my/qi/cases/new", data={
-                    "csrf_token": http.Request.csrf_token(self), "subject": "December portal demand",
-                    "window_id": str(self.window_a.id), "description": "Gauges",
-                }, allow_redirects=False)
+                response = self.url_open(
+                    "/my/qi/cases/new",
+                    data={
+                        "csrf_token": http.Request.csrf_token(self),
+                        "subject": "December portal demand",
+                        "window_id": str(self.window_a.id),
+                        "description": "Gauges",
+                    },
+                    allow_redirects=False,
+                )
             self.assertEqual(response.status_code, 303)
         for subject in ("December public demand", "December portal demand"):
             case = self.env["qi.case"].search([("subject", "=", subject)])
@@ -256,15 +286,23 @@ class TestCaseProvisional(HttpCase, QiCaseCommon):
 
     def test_new_demand_before_a_zh_handler(self):
         # the zh_CN handler in Asia/Shanghai creates the case through the form on 31 December
-        handler = new_test_user(self.env, "prov_zh", groups="qi_window.group_qi_user", lang="zh_CN",
-                                tz="Asia/Shanghai")
+        handler = new_test_user(self.env, "prov_zh", groups="qi_window.group_qi_user", lang="zh_CN", tz="Asia/Shanghai")
         self.window_a.staff_ids = [(0, 0, {"user_id": handler.id})]
         with freeze_time("2026-12-31 09:00:00"):  # 17:00 in China
             # created as the handler (the form's partner onchange reads res.partner.mobile,
             # a field Odoo 19 no longer has without another module: reported, not this test's subject)
-            case = self.env["qi.case"].with_user(handler).with_context(lang="zh_CN").create({
-                "subject": "Year-end demand", "partner_id": self.enterprise.id, "window_id": self.window_a.id,
-            })
+            case = (
+                self.env["qi.case"]
+                .with_user(handler)
+                .with_context(lang="zh_CN")
+                .create(
+                    {
+                        "subject": "Year-end demand",
+                        "partner_id": self.enterprise.id,
+                        "window_id": self.window_a.id,
+                    }
+                )
+            )
         # accept due: 1 working day after Dec 31; Jan 1 is off (statutory): Mon Jan 4
         self.assertEqual(case.date_accept_due, date(2027, 1, 4))
         self.assertTrue(case.deadline_provisional)

@@ -134,9 +134,15 @@ class TestCaseRating(HttpCase, QiCaseCommon):
     def test_portal_rating_route(self):
         case = self._completed_case()
         self.authenticate("rating_ent", "rating_ent-pwd-1")
-        self.url_open(f"/my/qi/cases/{case.id}/rate", data={
-            "csrf_token": http.Request.csrf_token(self), "level": "5", "score_attitude": "5", "comment": "Quick",
-        })
+        self.url_open(
+            f"/my/qi/cases/{case.id}/rate",
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "level": "5",
+                "score_attitude": "5",
+                "comment": "Quick",
+            },
+        )
         # sudo: the test checks what was stored, whoever the session user is
         rating = case.sudo().qi_rating_ids
         self.assertEqual((rating.level, rating.score_attitude, rating.partner_id), ("5", "5", self.ent_user.partner_id))

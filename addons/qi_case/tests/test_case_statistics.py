@@ -20,10 +20,20 @@ class TestCaseStatistics(QiCaseCommon):
 
     @classmethod
     def _make(cls, window, received, user=None):
-        return cls.env["qi.case"].with_user(user or cls.staff_a).create({
-            "subject": "Statistics case", "partner_id": cls.enterprise.id, "window_id": window.id,
-            "channel": "phone", "item_ids": [(6, 0, cls.item_15.ids)], "date_received": received,
-        })
+        return (
+            cls.env["qi.case"]
+            .with_user(user or cls.staff_a)
+            .create(
+                {
+                    "subject": "Statistics case",
+                    "partner_id": cls.enterprise.id,
+                    "window_id": window.id,
+                    "channel": "phone",
+                    "item_ids": [(6, 0, cls.item_15.ids)],
+                    "date_received": received,
+                }
+            )
+        )
 
     def _figures(self, model, month_field, env=None):
         Model = (env or self.env)[model].with_context(tz="Asia/Shanghai")
@@ -32,8 +42,11 @@ class TestCaseStatistics(QiCaseCommon):
         )
         return {
             # a datetime field groups by datetime, a date field by date: compare the days
-            (window.id, month.date() if isinstance(month, datetime) else month):
-            (count, round(days or 0, 6), round(rate or 0, 6))
+            (window.id, month.date() if isinstance(month, datetime) else month): (
+                count,
+                round(days or 0, 6),
+                round(rate or 0, 6),
+            )
             for window, month, count, days, rate in rows
         }
 
@@ -50,8 +63,7 @@ class TestCaseStatistics(QiCaseCommon):
 
     def test_month_of_reception_is_beijing_time(self):
         self.env["qi.case.statistics"]._refresh()
-        rows = self.env["qi.case.statistics"].search([("window_id", "=", self.window_a.id),
-                                                      ("channel", "=", "phone")])
+        rows = self.env["qi.case.statistics"].search([("window_id", "=", self.window_a.id), ("channel", "=", "phone")])
         self.assertEqual(
             sorted((str(row.month), row.case_count) for row in rows),
             [("2026-09-01", 1), ("2026-10-01", 1)],

@@ -65,8 +65,11 @@ class TestCaseSupervision(QiCaseCommon):
                 raise ValueError("simulated failure")
             return original(supervision, cases, today, warn_limit)
 
-        with freeze_time("2026-10-23 09:00:00"), patch.object(QiCaseSupervision, "_supervise", flaky), \
-                self.assertLogs("odoo.addons.qi_case.models.qi_case_supervision", level="ERROR"):
+        with (
+            freeze_time("2026-10-23 09:00:00"),
+            patch.object(QiCaseSupervision, "_supervise", flaky),
+            self.assertLogs("odoo.addons.qi_case.models.qi_case_supervision", level="ERROR"),
+        ):
             failed = self.env["qi.case"]._cron_supervise()
         self.assertIn(first, failed)
         self.assertNotIn(second, failed)
@@ -104,8 +107,7 @@ class TestCaseSupervision(QiCaseCommon):
             calls.append((processed, remaining))
             return 0.0
 
-        with freeze_time("2026-10-23 09:00:00"), \
-                patch("odoo.addons.qi_window.tools.cron.commit_progress", out_of_time):
+        with freeze_time("2026-10-23 09:00:00"), patch("odoo.addons.qi_window.tools.cron.commit_progress", out_of_time):
             self.env["qi.case"]._cron_supervise(batch_size=1)
             self.assertEqual(cases.mapped("is_overdue"), [True, False, False])
             self.env["qi.case"]._cron_supervise(batch_size=1)
@@ -118,8 +120,10 @@ class TestCaseSupervision(QiCaseCommon):
         # each call announces what is left of the day, then does one batch
         self.assertEqual(calls, [(0, 3), (1, None), (0, 2), (1, None), (0, 1), (1, None), (0, 0)])
         escalations = cases.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("qi_case.mail_activity_type_case_escalation")
-            and a.user_id == self.leader
+            lambda a: (
+                a.activity_type_id == self.env.ref("qi_case.mail_activity_type_case_escalation")
+                and a.user_id == self.leader
+            )
         )
         self.assertEqual(len(escalations), 3, "each case escalated once")
 
@@ -147,13 +151,18 @@ class TestCaseSupervision(QiCaseCommon):
         step it counts the others and points at the Supervision board, which a
         first run over a whole city would otherwise fill with thousands of lines."""
         with freeze_time("2026-09-26 09:00:00"):
-            cases = self._case(user_id=self.staff_a.id, subject="Late one") | self._case(
-                user_id=self.staff_a.id, subject="Late two"
-            ) | self._case(user_id=self.staff_a.id, subject="Late three")
+            cases = (
+                self._case(user_id=self.staff_a.id, subject="Late one")
+                | self._case(user_id=self.staff_a.id, subject="Late two")
+                | self._case(user_id=self.staff_a.id, subject="Late three")
+            )
             cases.action_accept()
         Message = self.env["mail.message"]
         before = Message.search([("partner_ids", "in", self.leader.partner_id.ids)])
-        with freeze_time("2026-10-23 09:00:00"), patch("odoo.addons.qi_case.models.qi_case_supervision.DIGEST_MAX_LINES", 2):
+        with (
+            freeze_time("2026-10-23 09:00:00"),
+            patch("odoo.addons.qi_case.models.qi_case_supervision.DIGEST_MAX_LINES", 2),
+        ):
             self.env["qi.case"]._cron_supervise()
         received = Message.search([("partner_ids", "in", self.leader.partner_id.ids)]) - before
         self.assertEqual(len(received), 1)
@@ -169,14 +178,22 @@ class TestCaseSupervision(QiCaseCommon):
         with freeze_time("2026-09-26 09:00:00"):
             late = self._case(user_id=self.staff_a.id)
             late.action_accept()
-            self._case(user_id=self.staff_a.id, subject="Fine",
-                       date_received=datetime(2026, 10, 20, 2, 0)).action_accept()
+            self._case(
+                user_id=self.staff_a.id, subject="Fine", date_received=datetime(2026, 10, 20, 2, 0)
+            ).action_accept()
         with freeze_time("2026-10-23 09:00:00"):
             self.env["qi.case"]._cron_supervise()
-        bars = self.env["qi.case"].with_user(self.staff_a).read_progress_bar(
-            [("window_id", "=", self.window_a.id)], "stage_id",
-            {"field": "deadline_state", "colors": {"on_time": "success", "not_accepted": "warning",
-                                                   "not_completed": "danger"}},
+        bars = (
+            self.env["qi.case"]
+            .with_user(self.staff_a)
+            .read_progress_bar(
+                [("window_id", "=", self.window_a.id)],
+                "stage_id",
+                {
+                    "field": "deadline_state",
+                    "colors": {"on_time": "success", "not_accepted": "warning", "not_completed": "danger"},
+                },
+            )
         )
         accepted = bars[str(late.stage_id.id)] if str(late.stage_id.id) in bars else bars[late.stage_id.id]
         self.assertEqual(accepted["not_completed"], 1)

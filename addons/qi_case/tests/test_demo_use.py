@@ -87,18 +87,29 @@ class TestLeaderTourZh(HttpCase):
     def test_leader_opens_kanban_list_and_case(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         leader = new_test_user(
-            self.env, "qi_tour_leader_zh", groups="qi_window.group_qi_manager", name="王主任",
-            lang="zh_CN", tz="Asia/Shanghai",
+            self.env,
+            "qi_tour_leader_zh",
+            groups="qi_window.group_qi_manager",
+            name="王主任",
+            lang="zh_CN",
+            tz="Asia/Shanghai",
         )
         window = self.env.ref("qi_window.window_government_centre_demo")
         enterprise = self.env.ref("qi_case.partner_enterprise_glass_demo")
-        case = self.env["qi.case"].create({
-            "subject": "巡查：玻璃钢化炉温度计校准", "partner_id": enterprise.id, "window_id": window.id,
-            "channel": "visit", "priority": "1", "item_ids": [(6, 0, window.item_ids[:1].ids)],
-        })
+        case = self.env["qi.case"].create(
+            {
+                "subject": "巡查：玻璃钢化炉温度计校准",
+                "partner_id": enterprise.id,
+                "window_id": window.id,
+                "channel": "visit",
+                "priority": "1",
+                "item_ids": [(6, 0, window.item_ids[:1].ids)],
+            }
+        )
         self.assertEqual(case.stage_code, "new")
-        self.start_tour("/odoo/action-qi_case.qi_case_action", "qi_case_leader_zh", login=leader.login,
-                        timeout=TOUR_TIMEOUT)
+        self.start_tour(
+            "/odoo/action-qi_case.qi_case_action", "qi_case_leader_zh", login=leader.login, timeout=TOUR_TIMEOUT
+        )
 
 
 class TestDemoScreens(TransactionCase):
@@ -112,8 +123,10 @@ class TestDemoScreens(TransactionCase):
         cls.expert_user = ref("qi_case.user_portal_expert_demo")
         cls.enterprise_user = ref("qi_case.user_portal_enterprise_demo")
         cls.windows = (
-            ref("qi_window.window_government_centre_demo") | ref("qi_window.window_park_demo")
-            | ref("qi_window.window_mobile_demo") | ref("qi_window.window_enterprise_demo")
+            ref("qi_window.window_government_centre_demo")
+            | ref("qi_window.window_park_demo")
+            | ref("qi_window.window_mobile_demo")
+            | ref("qi_window.window_enterprise_demo")
         )
 
     def test_good_and_bad_ratings_with_follow_up(self):
@@ -150,8 +163,10 @@ class TestDemoScreens(TransactionCase):
     def test_enterprise_portal_user_has_cases_and_one_to_rate(self):
         cases = self.env["qi.case"].with_user(self.enterprise_user).search([])
         self.assertTrue(len(cases) >= 3)
-        self.assertTrue(cases.filtered(lambda c: c.stage_code == "completed" and not c.rating_level),
-                        "a completed case the enterprise can rate itself")
+        self.assertTrue(
+            cases.filtered(lambda c: c.stage_code == "completed" and not c.rating_level),
+            "a completed case the enterprise can rate itself",
+        )
 
     def test_windows_have_mail_aliases(self):
         company = self.env.company
@@ -164,12 +179,19 @@ class TestDemoScreens(TransactionCase):
     def test_demo_people_speak_chinese(self):
         ref = self.env.ref
         people = (
-            ref("base.user_admin") | ref("qi_window.user_wang_li_demo") | ref("qi_window.user_zhou_qiang_demo")
-            | self.provider_user | self.expert_user | self.enterprise_user
+            ref("base.user_admin")
+            | ref("qi_window.user_wang_li_demo")
+            | ref("qi_window.user_zhou_qiang_demo")
+            | self.provider_user
+            | self.expert_user
+            | self.enterprise_user
         ).partner_id
         partners = (
-            people | self.env.company.partner_id | ref("qi_catalogue.partner_provider_testing_demo")
-            | ref("qi_case.partner_enterprise_glass_demo") | self.env["qi.case"].search([]).partner_id
+            people
+            | self.env.company.partner_id
+            | ref("qi_catalogue.partner_provider_testing_demo")
+            | ref("qi_case.partner_enterprise_glass_demo")
+            | self.env["qi.case"].search([]).partner_id
         )
         self.assertEqual(set(partners.mapped("lang")), {"zh_CN"})
         self.assertEqual(set(partners.mapped("tz")), {"Asia/Shanghai"})
@@ -194,9 +216,12 @@ class TestDemoBranding(HttpCase):
                 for placeholder in ("YourCompany", "My Company", "Brisbane"):
                     self.assertNotIn(placeholder, page.text)
         case = self.env["qi.case"].with_user(enterprise_user).search([], limit=1)
-        html = self.env["ir.actions.report"].with_context(lang="zh_CN")._render_qweb_html(
-            "qi_case.action_report_qi_case_summary", case.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            .with_context(lang="zh_CN")
+            ._render_qweb_html("qi_case.action_report_qi_case_summary", case.ids)[0]
+            .decode()
+        )
         title = re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
         self.assertEqual(title, company.name)
         self.assertIn("秦皇岛市", html, "the report's header gives the organisation's address")

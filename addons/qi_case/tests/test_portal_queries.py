@@ -22,19 +22,29 @@ class TestPortalQueries(HttpCase, QiCaseCommon):
     def _make_cases(self, count):
         """`count` cases of the enterprise, each with an assignment to the provider,
         created in two batches (tracking and chatter logs off: they are not measured)."""
-        env = self.env(context=dict(
-            self.env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True,
-        ))
-        cases = env["qi.case"].create([{
-            "subject": f"Bulk demand {index}",
-            "partner_id": self.enterprise.id,
-            "window_id": self.window_a.id,
-            "item_ids": [(6, 0, self.item_15.ids)],
-            "date_received": "2026-09-25 02:00:00",
-        } for index in range(count)])
-        env["qi.case.assignment"].create([
-            {"case_id": case.id, "provider_id": self.provider.id, "item_id": self.item_15.id} for case in cases
-        ])
+        env = self.env(
+            context=dict(
+                self.env.context,
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_notrack=True,
+            )
+        )
+        cases = env["qi.case"].create(
+            [
+                {
+                    "subject": f"Bulk demand {index}",
+                    "partner_id": self.enterprise.id,
+                    "window_id": self.window_a.id,
+                    "item_ids": [(6, 0, self.item_15.ids)],
+                    "date_received": "2026-09-25 02:00:00",
+                }
+                for index in range(count)
+            ]
+        )
+        env["qi.case.assignment"].create(
+            [{"case_id": case.id, "provider_id": self.provider.id, "item_id": self.item_15.id} for case in cases]
+        )
         self.env.flush_all()
         return cases
 

@@ -25,9 +25,15 @@ class TestPublicDemand(HttpCase, QiCaseCommon):
 
     def _data(self, key, **values):
         data = {
-            "csrf_token": http.Request.csrf_token(self), "key": key, "company": "Walk-up Valves Ltd",
-            "contact": "Li Lei", "phone": "13803350123", "email": "lilei@valves.example.cn",
-            "window_id": str(self.window_a.id), "subject": "Need a calibration", "description": "Gauges",
+            "csrf_token": http.Request.csrf_token(self),
+            "key": key,
+            "company": "Walk-up Valves Ltd",
+            "contact": "Li Lei",
+            "phone": "13803350123",
+            "email": "lilei@valves.example.cn",
+            "window_id": str(self.window_a.id),
+            "subject": "Need a calibration",
+            "description": "Gauges",
         }
         data.update(values)
         return data
@@ -114,8 +120,13 @@ class TestPublicDemand(HttpCase, QiCaseCommon):
 
     def test_file_sent_with_the_demand_is_kept(self):
         key = "file-key-0000000000000001"
-        response = self._post_files(key, [("attachments", ("gauges.pdf", b"%PDF-1.4 gauges", "application/pdf")),
-                                          ("attachments", ("photo.png", PNG, "image/png"))])
+        response = self._post_files(
+            key,
+            [
+                ("attachments", ("gauges.pdf", b"%PDF-1.4 gauges", "application/pdf")),
+                ("attachments", ("photo.png", PNG, "image/png")),
+            ],
+        )
         self.assertEqual(response.status_code, 200)
         case = self.env["qi.case"].search([("intake_key", "=", key)])
         self.assertEqual(len(case), 1)
@@ -136,8 +147,12 @@ class TestPublicDemand(HttpCase, QiCaseCommon):
 
     def test_refused_file_is_refused_clearly_and_keeps_the_values(self):
         key = "file-key-0000000000000003"
-        response = self._post_files(key, [("attachments", ("setup.exe", b"MZ", "application/x-msdownload"))],
-                                    subject="Keep my subject", description="Keep my details")
+        response = self._post_files(
+            key,
+            [("attachments", ("setup.exe", b"MZ", "application/x-msdownload"))],
+            subject="Keep my subject",
+            description="Keep my details",
+        )
         self.assertEqual(response.status_code, 200)
         self.assertFalse(self.env["qi.case"].search([("intake_key", "=", key)]), "no case without its file")
         self.assertIn("setup.exe: only PDF, images, Word, Excel and ZIP files are accepted.", response.text)

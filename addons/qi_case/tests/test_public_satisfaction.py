@@ -15,7 +15,10 @@ class TestPublicSatisfaction(HttpCase, QiCaseCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.ent_user = new_test_user(
-            cls.env, "satisfaction_ent", groups="base.group_portal", name="Rater Wang Xiaoming",
+            cls.env,
+            "satisfaction_ent",
+            groups="base.group_portal",
+            name="Rater Wang Xiaoming",
             email="wang.xiaoming@glass.example.cn",
         )
         cls.ent_user.partner_id.parent_id = cls.enterprise
@@ -83,17 +86,24 @@ class TestPublicSatisfaction(HttpCase, QiCaseCommon):
         body, items, __ = self._page()
         self.assertEqual(items[self.item_15], ("67%", 3))
         for hidden in (
-            self.ent_user.name, self.ent_user.email, self.enterprise.name, self.enterprise.email,
-            self.provider.name, self.staff_a.name, self.staff_a.email, self.leader.email, "Secret remark 4711",
+            self.ent_user.name,
+            self.ent_user.email,
+            self.enterprise.name,
+            self.enterprise.email,
+            self.provider.name,
+            self.staff_a.name,
+            self.staff_a.email,
+            self.leader.email,
+            "Secret remark 4711",
         ):
             self.assertNotIn(hidden, body)
 
     def test_one_query_for_all_items(self):
         """The rates of all items come from one grouped query: listing ten items
         costs what listing two costs."""
-        many = self.env["qi.service.item"].create([
-            {"name": f"Counted item {n}", "code": f"T-Q{n}", "category_id": self.category.id} for n in range(10)
-        ])
+        many = self.env["qi.service.item"].create(
+            [{"name": f"Counted item {n}", "code": f"T-Q{n}", "category_id": self.category.id} for n in range(10)]
+        )
         self._rate(many, "5")
         self._rate(many[:5] | self.item_15, "4")
         two = self.item_15 | self.item_5

@@ -26,7 +26,9 @@ class TestCaseTours(HttpCase, QiCaseCommon):
         cls.portal_provider.partner_id.parent_id = cls.provider
 
     def test_portal_demand_tour(self):
-        self.start_tour("/my/qi/cases", "qi_case_portal_demand", login=self.portal_enterprise.login, timeout=TOUR_TIMEOUT)
+        self.start_tour(
+            "/my/qi/cases", "qi_case_portal_demand", login=self.portal_enterprise.login, timeout=TOUR_TIMEOUT
+        )
         self.env.invalidate_all()
         case = self.env["qi.case"].search([("subject", "=", "Tour: calibrate the pressure gauges of line 3")])
         self.assertEqual(len(case), 1)
@@ -46,8 +48,7 @@ class TestCaseTours(HttpCase, QiCaseCommon):
         the public form (issue 17): Chinese labels, the 详细说明 box, the file kept."""
         self._load_chinese()
         self.portal_enterprise.write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
-        self.start_tour("/qi/demand", "qi_case_public_demand", login=self.portal_enterprise.login,
-                        timeout=TOUR_TIMEOUT)
+        self.start_tour("/qi/demand", "qi_case_public_demand", login=self.portal_enterprise.login, timeout=TOUR_TIMEOUT)
         self.env.invalidate_all()
         case = self.env["qi.case"].search([("subject", "=", "公开表单：三号线压力表校准")])
         self.assertEqual(len(case), 1)
@@ -70,8 +71,9 @@ class TestCaseTours(HttpCase, QiCaseCommon):
         assignment = self.env["qi.case.assignment"].create(
             {"case_id": case.id, "provider_id": self.provider.id, "item_id": self.item_15.id}
         )
-        self.start_tour("/my/qi/assignments", "qi_case_portal_assignment", login=self.portal_provider.login,
-                        timeout=TOUR_TIMEOUT)
+        self.start_tour(
+            "/my/qi/assignments", "qi_case_portal_assignment", login=self.portal_provider.login, timeout=TOUR_TIMEOUT
+        )
         self.env.invalidate_all()
         # posting progress on an accepted assignment starts the work: accepted, then in progress
         self.assertEqual((assignment.state, assignment.progress), ("in_progress", 40))
@@ -88,10 +90,10 @@ class TestCaseTours(HttpCase, QiCaseCommon):
     def test_kanban_drag_tour(self):
         case = self._case(subject="Tour: drag me to Accepted", user_id=self.staff_a.id)
         self.assertEqual(case.stage_code, "new")
-        self.start_tour("/odoo/action-qi_case.qi_case_action", "qi_case_kanban_drag", login=self.staff_a.login,
-                        timeout=TOUR_TIMEOUT)
+        self.start_tour(
+            "/odoo/action-qi_case.qi_case_action", "qi_case_kanban_drag", login=self.staff_a.login, timeout=TOUR_TIMEOUT
+        )
         self.env.invalidate_all()
         self.assertEqual(case.stage_code, "accepted")
         self.assertTrue(case.date_accepted, "the move through the kanban runs the same flow as the Accept button")
         self.assertEqual(case.user_id, self.staff_a)
-

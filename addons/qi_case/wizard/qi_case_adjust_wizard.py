@@ -32,7 +32,11 @@ class QiCaseAdjustWizard(models.TransientModel):
             self.case_id.with_context(qi_adjustment_reason=self.reason).write(vals)
         else:
             self.env["qi.case.adjustment"].create(
-                {"case_id": self.case_id.id, "kind": "other", "description": self.env._("Manner of service"),
-                 "reason": self.reason}
+                {
+                    "case_id": self.case_id.id,
+                    "kind": "other",
+                    "description": self.env._("Manner of service"),
+                    "reason": self.reason,
+                }
             )
         return {"type": "ir.actions.act_window_close"}

@@ -10,7 +10,9 @@ class QiCaseHandlerWizard(models.TransientModel):
     case_id = fields.Many2one("qi.case", required=True, ondelete="cascade")
     current_user_id = fields.Many2one(related="case_id.user_id", string="Current First Handler")
     user_id = fields.Many2one(
-        "res.users", string="New First Handler", required=True,
+        "res.users",
+        string="New First Handler",
+        required=True,
         domain=lambda self: [("group_ids", "in", self.env.ref("qi_window.group_qi_user").id)],
     )
     reason = fields.Text(required=True)

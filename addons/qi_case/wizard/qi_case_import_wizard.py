@@ -23,7 +23,9 @@ class QiCaseImportWizard(models.TransientModel):
 
     window_id = fields.Many2one("qi.window", required=True)
     channel = fields.Selection(
-        [("inspection", "Supervision Inspection"), ("sampling", "Product Sampling")], required=True, default="inspection"
+        [("inspection", "Supervision Inspection"), ("sampling", "Product Sampling")],
+        required=True,
+        default="inspection",
     )
     file = fields.Binary(string="CSV File", required=True)
     filename = fields.Char()
@@ -44,8 +46,11 @@ class QiCaseImportWizard(models.TransientModel):
         missing = set(COLUMNS[:4]) - set(reader.fieldnames or [])
         if missing:
             raise UserError(
-                self.env._("Missing columns: %(columns)s. Expected: %(expected)s",
-                           columns=", ".join(sorted(missing)), expected=", ".join(COLUMNS))
+                self.env._(
+                    "Missing columns: %(columns)s. Expected: %(expected)s",
+                    columns=", ".join(sorted(missing)),
+                    expected=", ".join(COLUMNS),
+                )
             )
         return list(reader)
 
@@ -57,30 +62,41 @@ class QiCaseImportWizard(models.TransientModel):
             code = (row.get("uscc") or "").strip().upper()
             company = (row.get("company") or "").strip()
             if not is_valid_uscc(code):
-                errors.append(self.env._("Line %(line)s: “%(code)s” is not a valid Unified Social Credit Code.", line=line, code=code))
+                errors.append(
+                    self.env._(
+                        "Line %(line)s: “%(code)s” is not a valid Unified Social Credit Code.", line=line, code=code
+                    )
+                )
                 continue
             item_codes = [c.strip() for c in (row.get("items") or "").split(";") if c.strip()]
             items = Item.search([("code", "in", item_codes)])
             unknown = set(item_codes) - set(items.mapped("code"))
             if unknown:
-                errors.append(self.env._("Line %(line)s: unknown item codes %(codes)s.", line=line, codes=", ".join(sorted(unknown))))
+                errors.append(
+                    self.env._(
+                        "Line %(line)s: unknown item codes %(codes)s.", line=line, codes=", ".join(sorted(unknown))
+                    )
+                )
                 continue
             partner = Partner.search([("qi_uscc", "=", code)], limit=1)
             if not partner and not company:
                 errors.append(self.env._("Line %(line)s: a new enterprise needs its name.", line=line))
                 continue
             description = (row.get("description") or "").strip()
-            values.append({
-                "window_id": self.window_id.id,
-                "channel": self.channel,
-                # an existing partner, or the one to create once the whole file is clean
-                "partner_id": partner.id or (code, company),
-                "origin_ref": (row.get("origin_ref") or "").strip(),
-                "item_ids": [(6, 0, items.ids)],
-                "subject": (row.get("subject") or "").strip() or self.env._("Follow-up of finding %s", row.get("origin_ref") or ""),
-                # plain text from the file: escaped into the HTML description
-                "description": plaintext2html(description) if description else False,
-            })
+            values.append(
+                {
+                    "window_id": self.window_id.id,
+                    "channel": self.channel,
+                    # an existing partner, or the one to create once the whole file is clean
+                    "partner_id": partner.id or (code, company),
+                    "origin_ref": (row.get("origin_ref") or "").strip(),
+                    "item_ids": [(6, 0, items.ids)],
+                    "subject": (row.get("subject") or "").strip()
+                    or self.env._("Follow-up of finding %s", row.get("origin_ref") or ""),
+                    # plain text from the file: escaped into the HTML description
+                    "description": plaintext2html(description) if description else False,
+                }
+            )
         return values, errors
 
     def action_import(self):
@@ -93,15 +109,20 @@ class QiCaseImportWizard(models.TransientModel):
             # nothing is created: the user fixes the file and uploads it again
             self.errors = "\n".join(errors)
             return {
-                "type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "view_mode": "form", "target": "new",
+                "type": "ir.actions.act_window",
+                "res_model": self._name,
+                "res_id": self.id,
+                "view_mode": "form",
+                "target": "new",
             }
         new_partners = {}
         for vals in values:
             if isinstance(vals["partner_id"], tuple):
                 code, company = vals["partner_id"]
                 if code not in new_partners:
-                    new_partners[code] = self.env["res.partner"].create({"name": company, "qi_uscc": code, "is_company": True})
+                    new_partners[code] = self.env["res.partner"].create(
+                        {"name": company, "qi_uscc": code, "is_company": True}
+                    )
                 vals["partner_id"] = new_partners[code].id
         cases = self.env["qi.case"].create(values)
         self.case_count = len(cases)

@@ -248,7 +248,9 @@ class QiCatalogueMatcher(models.AbstractModel):
             [
                 ("active", "=", True),
                 ("is_qi_provider", "=", True),
-                "|", ("qi_item_ids", "in", list(item_ids)), ("id", "in", list(valid)),
+                "|",
+                ("qi_item_ids", "in", list(item_ids)),
+                ("id", "in", list(valid)),
             ],
             ["name", "commercial_partner_id", "qi_capacity"],
             ["qi_item_ids", "qi_industry_ids", "qi_region_ids"],
@@ -292,7 +294,9 @@ class QiCatalogueMatcher(models.AbstractModel):
                 reasons.append(("region", POINTS_REGION, {"regions": served}))
             if industry_id and industry_id in provider["qi_industry_ids"]:
                 reasons.append(("industry", POINTS_INDUSTRY, {}))
-            reasons += self._workload_reasons(provider["id"], loads.get(provider["id"], 0), provider["qi_capacity"] or 0, ratings)
+            reasons += self._workload_reasons(
+                provider["id"], loads.get(provider["id"], 0), provider["qi_capacity"] or 0, ratings
+            )
             ranked.append({"record": record, "name": provider["name"], "reasons": reasons})
         # providers linked to the items only by a lapsed qualification
         for provider_id in sorted(set(expired) - {provider["id"] for provider in providers}):
@@ -315,7 +319,9 @@ class QiCatalogueMatcher(models.AbstractModel):
             [
                 ("active", "=", True),
                 ("availability", "!=", "unavailable"),
-                "|", ("item_ids", "in", list(item_ids)), ("category_ids", "in", list(category_ids)),
+                "|",
+                ("item_ids", "in", list(item_ids)),
+                ("category_ids", "in", list(category_ids)),
             ],
             [
                 "name",
@@ -399,7 +405,11 @@ class QiCatalogueMatcher(models.AbstractModel):
             if enterprise["qi_region_id"] in region_ids:
                 reasons.append(("located", POINTS_REGION, {"regions": {enterprise["qi_region_id"]}}))
             ranked.append(
-                {"record": self.env["res.partner"].browse(enterprise["id"]), "name": enterprise["name"], "reasons": reasons}
+                {
+                    "record": self.env["res.partner"].browse(enterprise["id"]),
+                    "name": enterprise["name"],
+                    "reasons": reasons,
+                }
             )
         return ranked
 

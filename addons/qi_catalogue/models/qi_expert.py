@@ -55,9 +55,7 @@ class QiExpert(models.Model):
         "serves free of charge.",
     )
     availability = fields.Selection(AVAILABILITY, required=True, default="available", tracking=True)
-    max_assignments = fields.Integer(
-        string="Max. Concurrent Assignments", required=True, default=3, tracking=True
-    )
+    max_assignments = fields.Integer(string="Max. Concurrent Assignments", required=True, default=3, tracking=True)
     conflict_partner_ids = fields.Many2many(
         "res.partner",
         "qi_expert_conflict_rel",

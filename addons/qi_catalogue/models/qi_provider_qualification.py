@@ -57,9 +57,7 @@ class QiProviderQualification(models.Model):
         QUALIFICATION_TYPES, string="Type", required=True, default="cma", tracking=True
     )
     number = fields.Char(string="Certificate Number", required=True, tracking=True)
-    issuer = fields.Char(
-        string="Issued By", help="E.g. CNCA, CNAS or the provincial market regulation administration."
-    )
+    issuer = fields.Char(string="Issued By", help="E.g. CNCA, CNAS or the provincial market regulation administration.")
     scope = fields.Text(help="Scope as written on the certificate.")
     scope_item_ids = fields.Many2many(
         "qi.service.item",
@@ -75,9 +73,7 @@ class QiProviderQualification(models.Model):
         string="Certificate", attachment=True, help="Scan or PDF of the certificate (PDF, JPEG or PNG, 10 MB at most)."
     )
     certificate_filename = fields.Char()
-    state = fields.Selection(
-        QUALIFICATION_STATES, compute="_compute_state", search="_search_state", string="Status"
-    )
+    state = fields.Selection(QUALIFICATION_STATES, compute="_compute_state", search="_search_state", string="Status")
     days_to_expiry = fields.Integer(compute="_compute_state")
     warning_ids = fields.One2many("qi.provider.qualification.warning", "qualification_id", string="Warnings Sent")
     note = fields.Text()
@@ -141,15 +137,17 @@ class QiProviderQualification(models.Model):
     def _check_certificate_file(self):
         # sudo: reads only the size and type of the certificates of these records,
         # which the user is creating or writing
-        attachments = self.env["ir.attachment"].sudo().search(
-            [("res_model", "=", self._name), ("res_id", "in", self.ids), ("res_field", "=", "certificate_file")]
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [("res_model", "=", self._name), ("res_id", "in", self.ids), ("res_field", "=", "certificate_file")]
+            )
         )
         for attachment in attachments:
             if attachment.mimetype not in CERTIFICATE_MIMETYPES:
                 raise ValidationError(
-                    self.env._(
-                        "The certificate must be a PDF, JPEG or PNG file, not %s.", attachment.mimetype
-                    )
+                    self.env._("The certificate must be a PDF, JPEG or PNG file, not %s.", attachment.mimetype)
                 )
             if attachment.file_size > CERTIFICATE_MAX_BYTES:
                 raise ValidationError(

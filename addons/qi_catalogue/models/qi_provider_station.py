@@ -40,9 +40,7 @@ class QiProviderStation(models.Model):
         today = china_today()
         for station in self:
             station.is_current = bool(
-                station.date_from
-                and station.date_from <= today
-                and (not station.date_to or station.date_to >= today)
+                station.date_from and station.date_from <= today and (not station.date_to or station.date_to >= today)
             )
 
     def _search_is_current(self, operator, value):
@@ -60,7 +58,9 @@ class QiProviderStation(models.Model):
                     ("id", "!=", station.id),
                     ("provider_id", "=", station.provider_id.id),
                     ("window_id", "=", station.window_id.id),
-                    "|", ("date_to", "=", False), ("date_to", ">=", station.date_from),
+                    "|",
+                    ("date_to", "=", False),
+                    ("date_to", ">=", station.date_from),
                     *([("date_from", "<=", station.date_to)] if station.date_to else []),
                 ],
                 limit=1,

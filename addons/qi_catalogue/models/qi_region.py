@@ -21,9 +21,7 @@ class QiRegion(models.Model):
     child_ids = fields.One2many("qi.region", "parent_id", string="Sub-regions")
     active = fields.Boolean(default=True)
 
-    _code_uniq = models.UniqueIndex(
-        "(code) WHERE code IS NOT NULL", "Another region already uses this division code."
-    )
+    _code_uniq = models.UniqueIndex("(code) WHERE code IS NOT NULL", "Another region already uses this division code.")
 
     @api.depends("name", "parent_id.name")
     def _compute_display_name(self):

@@ -33,9 +33,7 @@ class QiServiceCategory(models.Model):
     _code_uniq = models.Constraint("UNIQUE(code)", "Another service category already uses this clause.")
 
     def _compute_item_count(self):
-        rows = self.env["qi.service.item"]._read_group(
-            [("category_id", "in", self.ids)], ["category_id"], ["__count"]
-        )
+        rows = self.env["qi.service.item"]._read_group([("category_id", "in", self.ids)], ["category_id"], ["__count"])
         counts = {category.id: count for category, count in rows}
         for category in self:
             category.item_count = counts.get(category.id, 0)

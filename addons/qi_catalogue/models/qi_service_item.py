@@ -22,12 +22,9 @@ class QiServiceItem(models.Model):
     code = fields.Char(
         string="Clause",
         tracking=True,
-        help="Clause of DB1303/T 329-2022 that defines the item (e.g. 6.1.1.1); "
-        "empty for items a window adds itself.",
+        help="Clause of DB1303/T 329-2022 that defines the item (e.g. 6.1.1.1); empty for items a window adds itself.",
     )
-    category_id = fields.Many2one(
-        "qi.service.category", required=True, index=True, ondelete="restrict", tracking=True
-    )
+    category_id = fields.Many2one("qi.service.category", required=True, index=True, ondelete="restrict", tracking=True)
     category_sequence = fields.Integer(related="category_id.sequence", store=True, string="Category Sequence")
     kind = fields.Selection(related="category_id.kind", store=True)
     sequence = fields.Integer(default=10)
@@ -51,17 +48,13 @@ class QiServiceItem(models.Model):
         domain="[('is_qi_provider', '=', True)]",
         help="Quality technical service organisations that offer this item.",
     )
-    expert_ids = fields.Many2many(
-        "qi.expert", "qi_expert_item_rel", "item_id", "expert_id", string="Experts"
-    )
+    expert_ids = fields.Many2many("qi.expert", "qi_expert_item_rel", "item_id", "expert_id", string="Experts")
     provider_count = fields.Integer(compute="_compute_resource_counts")
     expert_count = fields.Integer(compute="_compute_resource_counts")
 
     # one-time notice (一次性告知)
     legal_basis = fields.Text(translate=True, help="Laws, regulations and standards the service rests on.")
-    material_ids = fields.One2many(
-        "qi.service.item.material", "item_id", string="Required Materials", copy=True
-    )
+    material_ids = fields.One2many("qi.service.item.material", "item_id", string="Required Materials", copy=True)
     process = fields.Text(translate=True, help="The steps, one per line.")
     # P-TL-6: the window commits to a limit shorter than the law's; cases run on the committed one
     statutory_limit_days = fields.Integer(
@@ -79,9 +72,7 @@ class QiServiceItem(models.Model):
         "acceptance to completion; 0 means on the spot. Never longer than the statutory limit.",
     )
     fee_type = fields.Selection(FEE_TYPES, required=True, default="free", tracking=True)
-    currency_id = fields.Many2one(
-        "res.currency", required=True, default=lambda self: self.env.company.currency_id
-    )
+    currency_id = fields.Many2one("res.currency", required=True, default=lambda self: self.env.company.currency_id)
     fee_amount = fields.Monetary(
         currency_field="currency_id", help="Fixed amount, when the fee is the same for everyone."
     )
@@ -90,12 +81,8 @@ class QiServiceItem(models.Model):
     )
     contact = fields.Char(translate=True, help="Whom to ask about this item.")
 
-    _code_uniq = models.UniqueIndex(
-        "(code) WHERE code IS NOT NULL", "Another service item already uses this clause."
-    )
-    _time_limit_positive = models.Constraint(
-        "CHECK(time_limit_days >= 0)", "A time limit cannot be negative."
-    )
+    _code_uniq = models.UniqueIndex("(code) WHERE code IS NOT NULL", "Another service item already uses this clause.")
+    _time_limit_positive = models.Constraint("CHECK(time_limit_days >= 0)", "A time limit cannot be negative.")
     _statutory_limit_positive = models.Constraint(
         "CHECK(statutory_limit_days >= 0)", "A statutory limit cannot be negative."
     )
@@ -136,7 +123,9 @@ class QiServiceItem(models.Model):
                 self.env._(
                     "Service item %(item)s: the committed limit (%(committed)s working days) cannot be "
                     "longer than the statutory limit (%(statutory)s working days).",
-                    item=name, committed=committed, statutory=statutory,
+                    item=name,
+                    committed=committed,
+                    statutory=statutory,
                 )
             )
 
@@ -236,9 +225,7 @@ class QiServiceItem(models.Model):
         """The one-time notice of each item as plain values, for the public page
         and portals: what the item is and what an enterprise must bring. It holds
         no data about any person."""
-        formats = dict(
-            self.env["qi.service.item.material"]._fields["format"]._description_selection(self.env)
-        )
+        formats = dict(self.env["qi.service.item.material"]._fields["format"]._description_selection(self.env))
         result = []
         for item in self:
             result.append(

@@ -60,9 +60,7 @@ class ResPartner(models.Model):
         "qi.region", "qi_provider_region_rel", "partner_id", "region_id", string="Regions Served"
     )
     qi_station_ids = fields.One2many("qi.provider.station", "provider_id", string="Stationed at Windows")
-    qi_qualification_ids = fields.One2many(
-        "qi.provider.qualification", "provider_id", string="Qualifications"
-    )
+    qi_qualification_ids = fields.One2many("qi.provider.qualification", "provider_id", string="Qualifications")
     qi_capacity = fields.Integer(
         string="Max. Concurrent Assignments",
         help="How many assignments the provider can carry at once; 0 means no limit.",
@@ -148,7 +146,9 @@ class ResPartner(models.Model):
         for partner in self.filtered("is_qi_provider"):
             if not partner.is_company:
                 raise ValidationError(
-                    self.env._("%s is a person: only an organisation can be a QI service provider.", partner.display_name)
+                    self.env._(
+                        "%s is a person: only an organisation can be a QI service provider.", partner.display_name
+                    )
                 )
             if not partner.qi_uscc:
                 raise ValidationError(

@@ -32,28 +32,36 @@ class QiCatalogueCommon(QiWindowCommon):
         # the names the catalogue's tests give QiWindowCommon's staff, leader and windows
         cls.staff, cls.staff_other, cls.manager = cls.staff_a, cls.staff_b, cls.leader
         cls.window, cls.window_other = cls.window_a, cls.window_b
-        cls.category, cls.category_other = env["qi.service.category"].create([
-            {"name": "Test Metrology", "code": "T-9.1"},
-            {"name": "Test Standards", "code": "T-9.2"},
-        ])
-        cls.item_calibration, cls.item_ledger, cls.item_barcode = env["qi.service.item"].create([
-            {"name": "Test calibration", "code": "T-9.1.1", "category_id": cls.category.id, "time_limit_days": 5},
-            {"name": "Test instrument ledger", "code": "T-9.1.2", "category_id": cls.category.id},
-            {"name": "Test barcode", "code": "T-9.2.1", "category_id": cls.category_other.id},
-        ])
+        cls.category, cls.category_other = env["qi.service.category"].create(
+            [
+                {"name": "Test Metrology", "code": "T-9.1"},
+                {"name": "Test Standards", "code": "T-9.2"},
+            ]
+        )
+        cls.item_calibration, cls.item_ledger, cls.item_barcode = env["qi.service.item"].create(
+            [
+                {"name": "Test calibration", "code": "T-9.1.1", "category_id": cls.category.id, "time_limit_days": 5},
+                {"name": "Test instrument ledger", "code": "T-9.1.2", "category_id": cls.category.id},
+                {"name": "Test barcode", "code": "T-9.2.1", "category_id": cls.category_other.id},
+            ]
+        )
         Region = env["qi.region"]
         cls.region_city = Region.create({"name": "Test City", "code": "T-990000"})
-        cls.region_district, cls.region_far = Region.create([
-            {"name": "Test District", "code": "T-990001", "parent_id": cls.region_city.id},
-            {"name": "Far District", "code": "T-990002", "parent_id": cls.region_city.id},
-        ])
+        cls.region_district, cls.region_far = Region.create(
+            [
+                {"name": "Test District", "code": "T-990001", "parent_id": cls.region_city.id},
+                {"name": "Far District", "code": "T-990002", "parent_id": cls.region_city.id},
+            ]
+        )
         cls.industry = env.ref("base.res_partner_industry_C")
         cls.industry_other = env.ref("base.res_partner_industry_A")
-        cls.enterprise = env["res.partner"].create({
-            "name": "Qinhuangdao Glass Co.",
-            "is_company": True,
-            "email": "quality@glass.example.cn",
-            "qi_uscc": make_uscc(90001),
-            "industry_id": cls.industry.id,
-            "qi_region_id": cls.region_district.id,
-        })
+        cls.enterprise = env["res.partner"].create(
+            {
+                "name": "Qinhuangdao Glass Co.",
+                "is_company": True,
+                "email": "quality@glass.example.cn",
+                "qi_uscc": make_uscc(90001),
+                "industry_id": cls.industry.id,
+                "qi_region_id": cls.region_district.id,
+            }
+        )

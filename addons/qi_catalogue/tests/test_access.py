@@ -19,12 +19,22 @@ class TestCatalogueAccess(QiCatalogueCommon):
         cls.provider_b = create_provider(env, "Provider B", 402)
         Qualification = env["qi.provider.qualification"]
         cls.qualification_a = Qualification.create(
-            {"provider_id": cls.provider_a.id, "qualification_type": "cma", "number": "A-001",
-             "certificate_file": PDF_B64, "certificate_filename": "a.pdf"}
+            {
+                "provider_id": cls.provider_a.id,
+                "qualification_type": "cma",
+                "number": "A-001",
+                "certificate_file": PDF_B64,
+                "certificate_filename": "a.pdf",
+            }
         )
         cls.qualification_b = Qualification.create(
-            {"provider_id": cls.provider_b.id, "qualification_type": "cma", "number": "B-001",
-             "certificate_file": PDF_B64, "certificate_filename": "b.pdf"}
+            {
+                "provider_id": cls.provider_b.id,
+                "qualification_type": "cma",
+                "number": "B-001",
+                "certificate_file": PDF_B64,
+                "certificate_filename": "b.pdf",
+            }
         )
         cls.station_a = env["qi.provider.station"].create(
             {"provider_id": cls.provider_a.id, "window_id": cls.window.id, "date_from": "2025-01-01"}
@@ -33,7 +43,9 @@ class TestCatalogueAccess(QiCatalogueCommon):
             {"provider_id": cls.provider_b.id, "window_id": cls.window_other.id, "date_from": "2025-01-01"}
         )
         person = env["res.partner"].create({"name": "An Expert"})
-        cls.expert = env["qi.expert"].create({"partner_id": person.id, "item_ids": [Command.set(cls.item_calibration.ids)]})
+        cls.expert = env["qi.expert"].create(
+            {"partner_id": person.id, "item_ids": [Command.set(cls.item_calibration.ids)]}
+        )
         cls.portal_a = new_test_user(env, "qi_cat_portal_a", groups="base.group_portal", name="Portal A")
         cls.portal_a.partner_id.parent_id = cls.provider_a
 
@@ -58,14 +70,13 @@ class TestCatalogueAccess(QiCatalogueCommon):
 
     def test_stations_follow_the_windows(self):
         Station = self.env["qi.provider.station"]
-        self.assertEqual(Station.with_user(self.staff).search([("id", "in", (self.station_a | self.station_b).ids)]),
-                         self.station_a)
+        self.assertEqual(
+            Station.with_user(self.staff).search([("id", "in", (self.station_a | self.station_b).ids)]), self.station_a
+        )
         with self.assertRaises(AccessError):
             self.station_b.with_user(self.staff).read(["date_from"])
         with self.assertRaises(AccessError):
-            Station.with_user(self.staff).create(
-                {"provider_id": self.provider_b.id, "window_id": self.window.id}
-            )
+            Station.with_user(self.staff).create({"provider_id": self.provider_b.id, "window_id": self.window.id})
         for user in (self.manager, self.coordinator):
             self.assertEqual(
                 len(Station.with_user(user).search([("id", "in", (self.station_a | self.station_b).ids)])), 2
@@ -94,8 +105,11 @@ class TestCatalogueAccess(QiCatalogueCommon):
         with self.assertRaises(AccessError):
             self.qualification_b.with_user(self.portal_a).certificate_file  # noqa: B018
         attachment_b = self.env["ir.attachment"].search(
-            [("res_model", "=", "qi.provider.qualification"), ("res_id", "=", self.qualification_b.id),
-             ("res_field", "=", "certificate_file")]
+            [
+                ("res_model", "=", "qi.provider.qualification"),
+                ("res_id", "=", self.qualification_b.id),
+                ("res_field", "=", "certificate_file"),
+            ]
         )
         self.assertTrue(attachment_b, "the certificate is an attachment of the qualification")
         with self.assertRaises(AccessError):
@@ -109,7 +123,9 @@ class TestCatalogueAccess(QiCatalogueCommon):
 
     def test_leader_offers_items_at_own_organisations_windows_only(self):
         other_company = self.env["res.company"].create({"name": "Other Operator"})
-        foreign = self.env["qi.window"].create({"name": "Foreign Window", "code": "T-CAT-F", "company_id": other_company.id})
+        foreign = self.env["qi.window"].create(
+            {"name": "Foreign Window", "code": "T-CAT-F", "company_id": other_company.id}
+        )
         item = self.item_ledger.with_user(self.manager)
         item.window_ids = [Command.link(self.window.id)]
         self.assertIn(self.window, self.item_ledger.window_ids)

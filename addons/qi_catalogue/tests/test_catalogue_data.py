@@ -7,15 +7,41 @@ from .common import QiCatalogueCommon
 
 # every service item of DB1303/T 329-2022 §6.1.1–6.1.7 and §6.2
 SECTION_6_ITEMS = [
-    "6.1.1.1", "6.1.1.2", "6.1.1.3", "6.1.1.4", "6.1.1.5", "6.1.1.6",
-    "6.1.2.1", "6.1.2.2", "6.1.2.3", "6.1.2.4", "6.1.2.5", "6.1.2.6",
-    "6.1.3.1", "6.1.3.2", "6.1.3.3",
-    "6.1.4.1", "6.1.4.2",
-    "6.1.5.1", "6.1.5.2", "6.1.5.3", "6.1.5.4", "6.1.5.5",
-    "6.1.6.1", "6.1.6.2", "6.1.6.3", "6.1.6.4", "6.1.6.5",
-    "6.1.7.1", "6.1.7.2", "6.1.7.3", "6.1.7.4",
-    "6.2.1.1", "6.2.1.2",
-    "6.2.2.1", "6.2.2.2",
+    "6.1.1.1",
+    "6.1.1.2",
+    "6.1.1.3",
+    "6.1.1.4",
+    "6.1.1.5",
+    "6.1.1.6",
+    "6.1.2.1",
+    "6.1.2.2",
+    "6.1.2.3",
+    "6.1.2.4",
+    "6.1.2.5",
+    "6.1.2.6",
+    "6.1.3.1",
+    "6.1.3.2",
+    "6.1.3.3",
+    "6.1.4.1",
+    "6.1.4.2",
+    "6.1.5.1",
+    "6.1.5.2",
+    "6.1.5.3",
+    "6.1.5.4",
+    "6.1.5.5",
+    "6.1.6.1",
+    "6.1.6.2",
+    "6.1.6.3",
+    "6.1.6.4",
+    "6.1.6.5",
+    "6.1.7.1",
+    "6.1.7.2",
+    "6.1.7.3",
+    "6.1.7.4",
+    "6.2.1.1",
+    "6.2.1.2",
+    "6.2.2.1",
+    "6.2.2.2",
 ]
 BASIC_CATEGORIES = {
     "metrology": "计量服务",
@@ -45,8 +71,11 @@ class TestCatalogueData(QiCatalogueCommon):
     def test_every_section_6_item_exists_with_its_clause(self):
         # shipped as data (kept on update so that windows can edit them), not as demo
         data = self.env["ir.model.data"].search(
-            [("module", "=", "qi_catalogue"), ("model", "=", "qi.service.item"),
-             ("name", "in", ["qi_service_item_" + code.replace(".", "_") for code in SECTION_6_ITEMS])]
+            [
+                ("module", "=", "qi_catalogue"),
+                ("model", "=", "qi.service.item"),
+                ("name", "in", ["qi_service_item_" + code.replace(".", "_") for code in SECTION_6_ITEMS]),
+            ]
         )
         self.assertEqual(len(data), len(SECTION_6_ITEMS))
         self.assertTrue(all(data.mapped("noupdate")))
@@ -110,8 +139,12 @@ class TestCatalogueData(QiCatalogueCommon):
     def test_items_editable_by_manager_only(self):
         Item = self.env["qi.service.item"]
         new = Item.with_user(self.manager).create(
-            {"name": "Carbon footprint verification", "category_id": self.category.id, "fee_type": "charged",
-             "fee_basis": "Provider's price list"}
+            {
+                "name": "Carbon footprint verification",
+                "category_id": self.category.id,
+                "fee_type": "charged",
+                "fee_basis": "Provider's price list",
+            }
         )
         self._item("6.1.2.1").with_user(self.manager).write({"time_limit_days": 2})
         self.assertEqual(self._item("6.1.2.1").time_limit_days, 2)

@@ -22,27 +22,45 @@ class TestMatching(QiCatalogueCommon):
         env = cls.env
         Qualification = env["qi.provider.qualification"]
         cls.p_best = create_provider(
-            env, "Best Lab", 201, qi_item_ids=[Command.set(cls.item_calibration.ids)],
-            qi_industry_ids=[Command.set(cls.industry.ids)], qi_region_ids=[Command.set(cls.region_city.ids)],
+            env,
+            "Best Lab",
+            201,
+            qi_item_ids=[Command.set(cls.item_calibration.ids)],
+            qi_industry_ids=[Command.set(cls.industry.ids)],
+            qi_region_ids=[Command.set(cls.region_city.ids)],
             qi_capacity=5,
         )
         cls.p_mid = create_provider(
-            env, "Middle Lab", 202, qi_item_ids=[Command.set(cls.item_calibration.ids)],
+            env,
+            "Middle Lab",
+            202,
+            qi_item_ids=[Command.set(cls.item_calibration.ids)],
             qi_industry_ids=[Command.set(cls.industry.ids)],
         )
-        cls.p_offer_only = create_provider(env, "Offer-only Lab", 203, qi_item_ids=[Command.set(cls.item_calibration.ids)])
+        cls.p_offer_only = create_provider(
+            env, "Offer-only Lab", 203, qi_item_ids=[Command.set(cls.item_calibration.ids)]
+        )
         cls.p_expired = create_provider(env, "Lapsed Lab", 204, qi_item_ids=[Command.set(cls.item_calibration.ids)])
         cls.p_expired_only = create_provider(env, "Expired-only Lab", 205)
         cls.p_qualified_only = create_provider(env, "Qualified-only Lab", 206)
         cls.p_far = create_provider(
-            env, "Far Lab", 207, qi_item_ids=[Command.set(cls.item_barcode.ids)],
+            env,
+            "Far Lab",
+            207,
+            qi_item_ids=[Command.set(cls.item_barcode.ids)],
             qi_region_ids=[Command.set(cls.region_far.ids)],
         )
 
         def qualify(provider, number, date_to, items):
             return Qualification.create(
-                {"provider_id": provider.id, "qualification_type": "cnas_lab", "number": number,
-                 "date_from": "2020-01-01", "date_to": date_to, "scope_item_ids": [Command.set(items.ids)]}
+                {
+                    "provider_id": provider.id,
+                    "qualification_type": "cnas_lab",
+                    "number": number,
+                    "date_from": "2020-01-01",
+                    "date_to": date_to,
+                    "scope_item_ids": [Command.set(items.ids)],
+                }
             )
 
         qualify(cls.p_best, "CNAS L2001", "2099-12-31", cls.item_calibration)
@@ -62,8 +80,11 @@ class TestMatching(QiCatalogueCommon):
             return Expert.create({"partner_id": person.id, "employer_id": cls.university.id, **values})
 
         cls.e_item = expert(
-            "Expert Item", item_ids=[Command.set(cls.item_calibration.ids)],
-            industry_ids=[Command.set(cls.industry.ids)], region_id=cls.region_district.id, max_assignments=3,
+            "Expert Item",
+            item_ids=[Command.set(cls.item_calibration.ids)],
+            industry_ids=[Command.set(cls.industry.ids)],
+            region_id=cls.region_district.id,
+            max_assignments=3,
         )
         cls.e_field = expert("Expert Field", category_ids=[Command.set(cls.category.ids)], is_public_welfare=True)
         cls.e_busy = expert("Expert Busy", item_ids=[Command.set(cls.item_calibration.ids)], availability="busy")
@@ -81,14 +102,21 @@ class TestMatching(QiCatalogueCommon):
             }
         )
         cls.e_conflict = expert(
-            "Expert Conflicted", item_ids=[Command.set(cls.item_calibration.ids)],
+            "Expert Conflicted",
+            item_ids=[Command.set(cls.item_calibration.ids)],
             conflict_partner_ids=[Command.set(cls.enterprise.ids)],
         )
         cls.e_full = expert("Expert Full", item_ids=[Command.set(cls.item_calibration.ids)], max_assignments=2)
         # an advantage enterprise showing the item
         cls.benchmark = Partner.create(
-            {"name": "Benchmark Works", "is_company": True, "is_qi_advantage": True, "qi_hosts_visits": True,
-             "qi_advantage_item_ids": [Command.set(cls.item_calibration.ids)], "industry_id": cls.industry.id}
+            {
+                "name": "Benchmark Works",
+                "is_company": True,
+                "is_qi_advantage": True,
+                "qi_hosts_visits": True,
+                "qi_advantage_item_ids": [Command.set(cls.item_calibration.ids)],
+                "industry_id": cls.industry.id,
+            }
         )
 
     def _match(self, user=None, lang="en_US", **kwargs):
@@ -122,8 +150,13 @@ class TestMatching(QiCatalogueCommon):
         texts = [reason["text"] for reason in best["reasons"]]
         self.assertEqual(best["score"], 105.0)
         self.assertIn("Offers T-9.1.1 Test calibration", texts)
-        self.assertTrue(any(t.startswith("Valid qualification: CNAS Laboratory Accreditation CNAS L2001 covers T-9.1.1")
-                            for t in texts), texts)
+        self.assertTrue(
+            any(
+                t.startswith("Valid qualification: CNAS Laboratory Accreditation CNAS L2001 covers T-9.1.1")
+                for t in texts
+            ),
+            texts,
+        )
         self.assertTrue(any(t.startswith("Stationed at Catalogue Window since") for t in texts), texts)
         self.assertIn("Serves the region Test City", texts, "a provider serving the city serves its districts")
         self.assertIn("Serves the industry Manufacturing", texts)
@@ -159,7 +192,8 @@ class TestMatching(QiCatalogueCommon):
 
     def test_experts_ranked_and_conflicts_left_out(self):
         with patch.object(
-            self.registry["qi.catalogue.matcher"], "_get_expert_load",
+            self.registry["qi.catalogue.matcher"],
+            "_get_expert_load",
             lambda matcher, experts: {self.e_full.id: 2, self.e_item.id: 1},
         ):
             result = self._match()
@@ -207,9 +241,11 @@ class TestMatching(QiCatalogueCommon):
         Matcher = self.registry["qi.catalogue.matcher"]
         with (
             patch.object(Matcher, "_get_provider_load", lambda matcher, providers: {self.p_best.id: 5}),
-            patch.object(Matcher, "_get_rating_score", lambda matcher, records: (
-                {self.p_mid.id: (4.6, 12)} if records._name == "res.partner" else {}
-            )),
+            patch.object(
+                Matcher,
+                "_get_rating_score",
+                lambda matcher, records: {self.p_mid.id: (4.6, 12)} if records._name == "res.partner" else {},
+            ),
         ):
             providers = self._match()["providers"]
         self._assert_consistent(providers)
@@ -303,8 +339,16 @@ class TestMatching(QiCatalogueCommon):
 
     def test_limit_and_wizard(self):
         self.assertEqual(len(self._match(limit=2)["providers"]), 2)
-        wizard = self.env["qi.catalogue.match.wizard"].with_user(self.staff).create(
-            {"item_ids": [Command.set(self.item_calibration.ids)], "partner_id": self.enterprise.id, "max_results": 3}
+        wizard = (
+            self.env["qi.catalogue.match.wizard"]
+            .with_user(self.staff)
+            .create(
+                {
+                    "item_ids": [Command.set(self.item_calibration.ids)],
+                    "partner_id": self.enterprise.id,
+                    "max_results": 3,
+                }
+            )
         )
         self.assertEqual(wizard.window_id, self.window, "the staff member's window by default")
         self.assertEqual(wizard.industry_id, self.industry)
@@ -339,17 +383,30 @@ class TestMatchingQueries(QiCatalogueCommon):
         for __ in range(count):
             cls.seq += 1
             provider = create_provider(
-                env, f"Load Lab {cls.seq}", cls.seq,
+                env,
+                f"Load Lab {cls.seq}",
+                cls.seq,
                 qi_item_ids=[Command.set((cls.item_calibration | cls.item_ledger).ids)],
                 qi_industry_ids=[Command.set(cls.industry.ids)],
-                qi_region_ids=[Command.set(cls.region_city.ids)], qi_capacity=4,
+                qi_region_ids=[Command.set(cls.region_city.ids)],
+                qi_capacity=4,
             )
             env["qi.provider.qualification"].create(
                 [
-                    {"provider_id": provider.id, "qualification_type": "cma", "number": f"V{cls.seq}",
-                     "date_to": "2099-01-01", "scope_item_ids": [Command.set(cls.item_calibration.ids)]},
-                    {"provider_id": provider.id, "qualification_type": "cnas_lab", "number": f"E{cls.seq}",
-                     "date_to": "2020-01-01", "scope_item_ids": [Command.set(cls.item_ledger.ids)]},
+                    {
+                        "provider_id": provider.id,
+                        "qualification_type": "cma",
+                        "number": f"V{cls.seq}",
+                        "date_to": "2099-01-01",
+                        "scope_item_ids": [Command.set(cls.item_calibration.ids)],
+                    },
+                    {
+                        "provider_id": provider.id,
+                        "qualification_type": "cnas_lab",
+                        "number": f"E{cls.seq}",
+                        "date_to": "2020-01-01",
+                        "scope_item_ids": [Command.set(cls.item_ledger.ids)],
+                    },
                 ]
             )
             env["qi.provider.station"].create(
@@ -357,9 +414,13 @@ class TestMatchingQueries(QiCatalogueCommon):
             )
             person = env["res.partner"].create({"name": f"Load Expert {cls.seq}", "parent_id": provider.id})
             env["qi.expert"].create(
-                {"partner_id": person.id, "item_ids": [Command.set(cls.item_calibration.ids)],
-                 "category_ids": [Command.set(cls.category.ids)], "industry_ids": [Command.set(cls.industry.ids)],
-                 "conflict_partner_ids": [Command.set(cls.enterprise.ids)] if cls.seq % 5 == 0 else []}
+                {
+                    "partner_id": person.id,
+                    "item_ids": [Command.set(cls.item_calibration.ids)],
+                    "category_ids": [Command.set(cls.category.ids)],
+                    "industry_ids": [Command.set(cls.industry.ids)],
+                    "conflict_partner_ids": [Command.set(cls.enterprise.ids)] if cls.seq % 5 == 0 else [],
+                }
             )
         env.flush_all()
 

@@ -16,20 +16,33 @@ class TestPortalCertificate(HttpCase):
         cls.provider_b = create_provider(env, "Portal Provider B", 502)
         Qualification = env["qi.provider.qualification"]
         cls.qualification_a = Qualification.create(
-            {"provider_id": cls.provider_a.id, "qualification_type": "cnas_lab", "number": "CNAS LA",
-             "certificate_file": PDF_B64, "certificate_filename": "a.pdf"}
+            {
+                "provider_id": cls.provider_a.id,
+                "qualification_type": "cnas_lab",
+                "number": "CNAS LA",
+                "certificate_file": PDF_B64,
+                "certificate_filename": "a.pdf",
+            }
         )
         cls.qualification_b = Qualification.create(
-            {"provider_id": cls.provider_b.id, "qualification_type": "cnas_lab", "number": "CNAS LB",
-             "certificate_file": PDF_B64, "certificate_filename": "b.pdf"}
+            {
+                "provider_id": cls.provider_b.id,
+                "qualification_type": "cnas_lab",
+                "number": "CNAS LB",
+                "certificate_file": PDF_B64,
+                "certificate_filename": "b.pdf",
+            }
         )
         cls.portal_a = new_test_user(env, "qi_cert_portal_a", groups="base.group_portal", name="Cert Portal A")
         cls.portal_a.partner_id.parent_id = cls.provider_a
 
     def _attachment(self, qualification):
         return self.env["ir.attachment"].search(
-            [("res_model", "=", "qi.provider.qualification"), ("res_id", "=", qualification.id),
-             ("res_field", "=", "certificate_file")]
+            [
+                ("res_model", "=", "qi.provider.qualification"),
+                ("res_id", "=", qualification.id),
+                ("res_field", "=", "certificate_file"),
+            ]
         )
 
     def test_other_providers_certificate_is_refused(self):

@@ -66,9 +66,7 @@ class TestProvider(QiCatalogueCommon):
         other = create_provider(self.env, "Other Lab", 5)
         with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.IntegrityError) as caught:
             with self.env.cr.savepoint():
-                self.env.cr.execute(
-                    "UPDATE res_partner SET qi_uscc = %s WHERE id = %s", [make_uscc(4), other.id]
-                )
+                self.env.cr.execute("UPDATE res_partner SET qi_uscc = %s WHERE id = %s", [make_uscc(4), other.id])
         self.assertIn(
             "Another active provider already uses this Unified Social Credit Code",
             self.env["res.partner"]._sql_error_to_message(caught.exception),
@@ -96,22 +94,36 @@ class TestProvider(QiCatalogueCommon):
         )
         self.assertTrue(partner.is_qi_provider)
         self.assertEqual(self.item_calibration.provider_ids, partner)
-        created = self.env["res.partner"].with_user(self.manager).create(
-            {"name": "Benchmark Co", "is_company": True, "is_qi_advantage": True, "qi_hosts_visits": True}
+        created = (
+            self.env["res.partner"]
+            .with_user(self.manager)
+            .create({"name": "Benchmark Co", "is_company": True, "is_qi_advantage": True, "qi_hosts_visits": True})
         )
         self.assertTrue(created.is_qi_advantage)
 
     def test_station_periods(self):
         provider = create_provider(self.env, "Stationed Lab", 8)
         Station = self.env["qi.provider.station"]
-        Station.create({"provider_id": provider.id, "window_id": self.window.id, "date_from": "2025-01-01",
-                        "date_to": "2025-06-30"})
+        Station.create(
+            {
+                "provider_id": provider.id,
+                "window_id": self.window.id,
+                "date_from": "2025-01-01",
+                "date_to": "2025-06-30",
+            }
+        )
         current = Station.create({"provider_id": provider.id, "window_id": self.window.id, "date_from": "2025-07-01"})
         self.assertTrue(current.is_current)
         self.assertEqual(provider.qi_current_window_ids, self.window)
         self.assertEqual(Station.search([("provider_id", "=", provider.id), ("is_current", "=", True)]), current)
         self.assertEqual(len(Station.search([("provider_id", "=", provider.id), ("is_current", "=", False)])), 1)
         with self.assertRaises(ValidationError):
-            Station.create({"provider_id": provider.id, "window_id": self.window.id, "date_from": "2025-03-01",
-                            "date_to": "2025-04-30"})
+            Station.create(
+                {
+                    "provider_id": provider.id,
+                    "window_id": self.window.id,
+                    "date_from": "2025-03-01",
+                    "date_to": "2025-04-30",
+                }
+            )
         self.assertEqual(self.window.station_count, 1)

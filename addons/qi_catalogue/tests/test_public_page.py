@@ -31,8 +31,11 @@ class TestPublicCatalogue(HttpCase):
             {"name": "Archived secret item", "category_id": category.id, "active": False}
         )
         cls.window = cls.env["qi.window"].create(
-            {"name": "Public Catalogue Window", "code": "T-PUBCAT",
-             "item_ids": [Command.set((cls.item | cls.hidden).ids)]}
+            {
+                "name": "Public Catalogue Window",
+                "code": "T-PUBCAT",
+                "item_ids": [Command.set((cls.item | cls.hidden).ids)],
+            }
         )
         person = cls.env["res.partner"].create({"name": "Hidden Expert Person", "phone": "13900001111"})
         cls.env["qi.expert"].create({"partner_id": person.id, "item_ids": [Command.set(cls.item.ids)]})
@@ -42,9 +45,16 @@ class TestPublicCatalogue(HttpCase):
         self.assertEqual(response.status_code, 200)
         body = response.text
         for shown in (
-            "Public Catalogue Window", "T-8.1.1", "Public barcode advice", "Measures for Test Barcodes",
-            "Copy of the licence (Copy, copies: 2)", "Power of attorney (Original, copies: 1) (if applicable)",
-            "Receive the advice", "3 working days", "Free of charge", "Desk 2 of the window",
+            "Public Catalogue Window",
+            "T-8.1.1",
+            "Public barcode advice",
+            "Measures for Test Barcodes",
+            "Copy of the licence (Copy, copies: 2)",
+            "Power of attorney (Original, copies: 1) (if applicable)",
+            "Receive the advice",
+            "3 working days",
+            "Free of charge",
+            "Desk 2 of the window",
         ):
             self.assertIn(shown, body)
         for hidden in ("Archived secret item", "Hidden Expert Person", "13900001111"):

@@ -131,8 +131,13 @@ class TestQualificationExpiry(QiCatalogueCommon):
 
     def test_expired_without_warning_and_archived(self):
         archived = self.env["qi.provider.qualification"].create(
-            {"provider_id": self.provider.id, "qualification_type": "other", "number": "OLD-1",
-             "date_to": "2026-06-30", "active": False}
+            {
+                "provider_id": self.provider.id,
+                "qualification_type": "other",
+                "number": "OLD-1",
+                "date_to": "2026-06-30",
+                "active": False,
+            }
         )
         with freeze_time("2026-08-01"):
             self._run_cron()

@@ -27,14 +27,22 @@ class TestTimeLimits(QiCatalogueCommon):
     def test_committed_above_statutory_is_refused(self):
         Item = self.env["qi.service.item"].with_user(self.manager).with_context(lang="zh_CN", tz="Asia/Shanghai")
         with self._refused(ValidationError, "承诺时限（25个工作日）不得长于法定时限（20个工作日）"):
-            Item.create({
-                "name": "Type approval", "category_id": self.category.id,
-                "statutory_limit_days": 20, "time_limit_days": 25,
-            })
-        item = Item.create({
-            "name": "Type approval", "category_id": self.category.id,
-            "statutory_limit_days": 20, "time_limit_days": 15,
-        })
+            Item.create(
+                {
+                    "name": "Type approval",
+                    "category_id": self.category.id,
+                    "statutory_limit_days": 20,
+                    "time_limit_days": 25,
+                }
+            )
+        item = Item.create(
+            {
+                "name": "Type approval",
+                "category_id": self.category.id,
+                "statutory_limit_days": 20,
+                "time_limit_days": 15,
+            }
+        )
         with self.assertRaises(ValidationError):
             item.write({"time_limit_days": 21})
         with self.assertRaises(ValidationError):

@@ -54,23 +54,18 @@ def check_uscc(env, value, holder):
     try:
         uscc.validate(value)
     except stdnum_exceptions.InvalidLength:
-        reason = env._(
-            "it has %(count)s characters, a USCC has exactly 18", count=len(uscc.compact(value))
-        )
+        reason = env._("it has %(count)s characters, a USCC has exactly 18", count=len(uscc.compact(value)))
     except stdnum_exceptions.InvalidFormat:
         reason = env._(
-            "the first 8 characters must be digits and the others digits or capital letters "
-            "other than I, O, S, V and Z"
+            "the first 8 characters must be digits and the others digits or capital letters other than I, O, S, V and Z"
         )
     except stdnum_exceptions.InvalidChecksum:
-        reason = env._(
-            "the check character (the 18th) does not match the first 17: look for a typing mistake"
-        )
+        reason = env._("the check character (the 18th) does not match the first 17: look for a typing mistake")
     else:
         return
     raise ValidationError(
         env._(
-            "The Unified Social Credit Code \"%(code)s\" of %(holder)s is not valid: %(reason)s.",
+            'The Unified Social Credit Code "%(code)s" of %(holder)s is not valid: %(reason)s.',
             code=value,
             holder=holder,
             reason=reason,

@@ -22,9 +22,7 @@ class QiCatalogueMatchWizard(models.TransientModel):
         "conflicts of interest are left out.",
     )
     window_id = fields.Many2one("qi.window", default=lambda self: self._default_window())
-    industry_id = fields.Many2one(
-        "res.partner.industry", compute="_compute_from_partner", store=True, readonly=False
-    )
+    industry_id = fields.Many2one("res.partner.industry", compute="_compute_from_partner", store=True, readonly=False)
     region_id = fields.Many2one("qi.region", compute="_compute_from_partner", store=True, readonly=False)
     max_results = fields.Integer(string="Results per Kind", default=10)
     line_ids = fields.One2many("qi.catalogue.match.wizard.line", "wizard_id", string="Results")

@@ -73,7 +73,9 @@ class QiEvaluation(models.Model):
     date_from = fields.Date(
         string="Period From", required=True, default=lambda self: self._default_date_from(), tracking=True
     )
-    date_to = fields.Date(string="Period To", required=True, default=lambda self: self._default_date_to(), tracking=True)
+    date_to = fields.Date(
+        string="Period To", required=True, default=lambda self: self._default_date_to(), tracking=True
+    )
     year = fields.Integer(compute="_compute_year", store=True, index=True, aggregator=None)
     user_id = fields.Many2one(
         "res.users", string="Lead Evaluator", required=True, tracking=True, default=lambda self: self.env.user
@@ -93,9 +95,7 @@ class QiEvaluation(models.Model):
     line_ids = fields.One2many("qi.evaluation.line", "evaluation_id", string="Indicators", copy=False)
     finding_ids = fields.One2many("qi.evaluation.finding", "evaluation_id", string="Findings", copy=False)
     improvement_ids = fields.One2many("qi.improvement", "evaluation_id", string="Improvements", copy=False)
-    total_score = fields.Float(
-        string="Score", compute="_compute_totals", store=True, digits=(6, 1), aggregator="avg"
-    )
+    total_score = fields.Float(string="Score", compute="_compute_totals", store=True, digits=(6, 1), aggregator="avg")
     total_max = fields.Float(
         string="Applicable Points",
         compute="_compute_totals",
@@ -230,8 +230,10 @@ class QiEvaluation(models.Model):
             # FLOW, not True: an RPC caller cannot send it to reopen a done evaluation's scores
             if evaluation.state in ("done", "cancelled") and self.env.context.get("qi_evaluation_closing") is not FLOW:
                 raise UserError(
-                    self.env._("Evaluation %s is done or cancelled: its scores and findings are kept as they are.",
-                               evaluation.name)
+                    self.env._(
+                        "Evaluation %s is done or cancelled: its scores and findings are kept as they are.",
+                        evaluation.name,
+                    )
                 )
             if self.env.su or not evaluation.is_external:
                 continue
@@ -248,8 +250,20 @@ class QiEvaluation(models.Model):
     @api.model
     def _scoring_fields(self):
         """Fields of the evaluation that are part of its result."""
-        return {"window_id", "evaluation_type", "template_id", "date_from", "date_to", "line_ids", "finding_ids",
-                "state", "date_done", "evaluator_ids", "user_id", "summary"}
+        return {
+            "window_id",
+            "evaluation_type",
+            "template_id",
+            "date_from",
+            "date_to",
+            "line_ids",
+            "finding_ids",
+            "state",
+            "date_done",
+            "evaluator_ids",
+            "user_id",
+            "summary",
+        }
 
     # ------------------------------------------------------------------
     # CRUD
@@ -462,9 +476,11 @@ class QiEvaluation(models.Model):
     @api.model
     def _get_windows_to_evaluate(self, year):
         """Active windows without a (not cancelled) internal evaluation for ``year``."""
-        evaluated = self.with_context(active_test=False).search(
-            [("evaluation_type", "=", "internal"), ("year", "=", year), ("state", "!=", "cancelled")]
-        ).window_id
+        evaluated = (
+            self.with_context(active_test=False)
+            .search([("evaluation_type", "=", "internal"), ("year", "=", year), ("state", "!=", "cancelled")])
+            .window_id
+        )
         return self.env["qi.window"].search([("id", "not in", evaluated.ids)], order="id")
 
     @api.model

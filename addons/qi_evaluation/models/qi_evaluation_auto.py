@@ -58,11 +58,19 @@ class QiEvaluationAuto(models.AbstractModel):
         """Figures of a count-out-of-total indicator; ``empty_ratio`` is the
         share earned when there is nothing to count (None: no data)."""
         if not total:
-            return {"count": count, "total": total, "rate": None if empty_ratio is None else 100.0 * empty_ratio,
-                    "ratio": empty_ratio}
+            return {
+                "count": count,
+                "total": total,
+                "rate": None if empty_ratio is None else 100.0 * empty_ratio,
+                "ratio": empty_ratio,
+            }
         rate = round(100.0 * count / total, 1) if rate is None else rate
-        return {"count": count, "total": total, "rate": rate,
-                "ratio": min(1.0, count / total) if ratio is None else ratio}
+        return {
+            "count": count,
+            "total": total,
+            "rate": rate,
+            "ratio": min(1.0, count / total) if ratio is None else ratio,
+        }
 
     # ------------------------------------------------------------------
     # construction (R-5.1.2.6)
@@ -117,13 +125,19 @@ class QiEvaluationAuto(models.AbstractModel):
             [
                 ("window_id", "=", window.id),
                 ("date_from", "<=", date_to),
-                "|", ("date_to", "=", False), ("date_to", ">=", date_from),
+                "|",
+                ("date_to", "=", False),
+                ("date_to", ">=", date_from),
             ]
         )
         count = len(stations.provider_id)
         target = target or 1.0
-        return {"count": count, "total": target, "rate": round(100.0 * min(count, target) / target, 1),
-                "ratio": min(1.0, count / target)}
+        return {
+            "count": count,
+            "total": target,
+            "rate": round(100.0 * min(count, target) / target, 1),
+            "ratio": min(1.0, count / target),
+        }
 
     # ------------------------------------------------------------------
     # service process (R-7.2, R-7.3.2)
@@ -202,7 +216,8 @@ class QiEvaluationAuto(models.AbstractModel):
         # sudo: evaluators see the window's figures; only counts leave this method
         Rating = self.env["qi.case.rating"].sudo()
         ratings = Rating.search_fetch(
-            Rating._get_valid_domain() & Domain([("window_id", "=", window.id), ("date", ">=", start), ("date", "<", end)]),
+            Rating._get_valid_domain()
+            & Domain([("window_id", "=", window.id), ("date", ">=", start), ("date", "<", end)]),
             ["level", "is_satisfied", "is_bad", "callback_due", "callback_done", "fix_due", "fix_done"],
         )
         if not ratings:
@@ -217,9 +232,9 @@ class QiEvaluationAuto(models.AbstractModel):
             # 好评 = very satisfied, satisfied, basically satisfied: the rating model's one definition
             "satisfied": len(ratings.filtered("is_satisfied")),
             "bad": len(bad),
-            "bad_fixed_on_time": len(bad.filtered(
-                lambda r: in_time(r.callback_done, r.callback_due) and in_time(r.fix_done, r.fix_due)
-            )),
+            "bad_fixed_on_time": len(
+                bad.filtered(lambda r: in_time(r.callback_done, r.callback_due) and in_time(r.fix_done, r.fix_due))
+            ),
         }
 
     @api.model

@@ -98,14 +98,16 @@ class QiEvaluationDemo(models.Model):
             ("qi_window.window_park_demo", "internal", leader, "draft"),
             ("qi_window.window_enterprise_demo", "adhoc_coordination", coordinator, "cancelled"),
         ):
-            evaluation = self.with_user(runner).create({
-                "window_id": ref(window_xmlid).id,
-                "evaluation_type": evaluation_type,
-                "date_from": today - datetime.timedelta(days=30),
-                "date_to": today,
-                "evaluator_ids": [(6, 0, runner.ids)],
-                "user_id": runner.id,
-            })
+            evaluation = self.with_user(runner).create(
+                {
+                    "window_id": ref(window_xmlid).id,
+                    "evaluation_type": evaluation_type,
+                    "date_from": today - datetime.timedelta(days=30),
+                    "date_to": today,
+                    "evaluator_ids": [(6, 0, runner.ids)],
+                    "user_id": runner.id,
+                }
+            )
             if state == "in_progress":
                 evaluation.action_start()
                 line = evaluation.line_ids.filtered(lambda ln: ln.code == "B1.4")[:1] or evaluation.line_ids[:1]
@@ -128,7 +130,9 @@ class QiEvaluationDemo(models.Model):
         # an improvement done and verified effective by the leader before its deadline
         closed = gov.improvement_ids.filtered(lambda i: i.owner_id == ref("qi_window.user_zhang_wei_demo"))[:1]
         if closed:
-            self._qi_demo_work(closed, done_on, "更换为现行版本的服务流程公示牌", "建立制度修订后同步更新公示内容的核对机制")
+            self._qi_demo_work(
+                closed, done_on, "更换为现行版本的服务流程公示牌", "建立制度修订后同步更新公示内容的核对机制"
+            )
             self.env["qi.improvement.verification"].create(
                 {
                     "improvement_id": closed.id,

@@ -40,9 +40,7 @@ class QiEvaluationLine(models.Model):
     auto_total = fields.Float(string="Out of", digits=(12, 1), readonly=True)
     auto_rate = fields.Float(string="Value (%)", digits=(5, 1), readonly=True)
     auto_score = fields.Float(string="Computed Score", digits=(6, 1), readonly=True)
-    no_data = fields.Boolean(
-        readonly=True, help="No data to judge on: the indicator is left out of the total."
-    )
+    no_data = fields.Boolean(readonly=True, help="No data to judge on: the indicator is left out of the total.")
     date_computed = fields.Datetime(string="Computed On", readonly=True)
     auto_result = fields.Char(string="Computed Value", compute="_compute_auto_result")
     applicable = fields.Boolean(

@@ -41,9 +41,7 @@ class QiEvaluationTemplate(models.Model):
     total_points = fields.Float(compute="_compute_totals", digits=(6, 1))
     active = fields.Boolean(default=True)
 
-    _code_version_uniq = models.Constraint(
-        "UNIQUE(code, version)", "This version of the template already exists."
-    )
+    _code_version_uniq = models.Constraint("UNIQUE(code, version)", "This version of the template already exists.")
     _in_use_uniq = models.UniqueIndex(
         "(code) WHERE state = 'in_use'", "Only one version of a template can be in use at a time."
     )

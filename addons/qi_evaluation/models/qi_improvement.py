@@ -37,17 +37,28 @@ class QiImprovement(models.Model):
     _inherit = ["qi.window.bound.mixin", "qi.protected.fields.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "is_overdue desc, date_deadline, id desc"
     # set by the improvement flow only, never by hand or RPC, on create as on write
-    _qi_protected_fields = frozenset({
-        "date_deadline", "date_deadline_initial", "date_closed", "closed_on_time", "escalated_deadline",
-        "reopen_count", "date_raised", "evaluation_id", "finding_id",
-    })
+    _qi_protected_fields = frozenset(
+        {
+            "date_deadline",
+            "date_deadline_initial",
+            "date_closed",
+            "closed_on_time",
+            "escalated_deadline",
+            "reopen_count",
+            "date_raised",
+            "evaluation_id",
+            "finding_id",
+        }
+    )
     _qi_flow_key = "qi_improvement_internal"
 
     name = fields.Char(string="Problem", required=True, tracking=True)
     description = fields.Text(string="Finding", help="The problem as the evaluators found it.")
     evaluation_id = fields.Many2one("qi.evaluation", index=True, ondelete="restrict", readonly=True)
     evaluation_type = fields.Selection(related="evaluation_id.evaluation_type", store=True)
-    finding_id = fields.Many2one("qi.evaluation.finding", string="Evaluation Finding", readonly=True, index="btree_not_null")
+    finding_id = fields.Many2one(
+        "qi.evaluation.finding", string="Evaluation Finding", readonly=True, index="btree_not_null"
+    )
     indicator_id = fields.Many2one("qi.evaluation.indicator", readonly=True)
     element_id = fields.Many2one(related="indicator_id.element_id", store=True, string="Element")
     window_id = fields.Many2one("qi.window", required=True, index=True, tracking=True)
@@ -74,20 +85,26 @@ class QiImprovement(models.Model):
         sanitize=True,
         help="R-8.3.2: how the problem will be solved and kept from recurring. " + GBT_19004_HELP,
     )
-    lessons = fields.Text(
-        string="Lessons Learned", help="GB/T 19004-2020 11.3: what the window learned and shares."
-    )
+    lessons = fields.Text(string="Lessons Learned", help="GB/T 19004-2020 11.3: what the window learned and shares.")
     action_ids = fields.One2many("qi.improvement.action", "improvement_id", string="Actions")
     verification_ids = fields.One2many("qi.improvement.verification", "improvement_id", string="Verifications")
     state = fields.Selection(
         IMPROVEMENT_STATES, required=True, default="open", index=True, tracking=True, group_expand=True, copy=False
     )
     date_raised = fields.Date(
-        string="Raised On", required=True, default=lambda self: china_today(), readonly=True, copy=False,
+        string="Raised On",
+        required=True,
+        default=lambda self: china_today(),
+        readonly=True,
+        copy=False,
         help="The day the evaluation was done: the 15 working days count from the next day.",
     )
     date_deadline = fields.Date(
-        string="Deadline", readonly=True, copy=False, index=True, tracking=True,
+        string="Deadline",
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
         help="15 PRC working days after the evaluation; a new 15 working days after a "
         "verification that found the improvement not effective.",
     )
@@ -102,7 +119,10 @@ class QiImprovement(models.Model):
         help="100 for an improvement closed by its deadline, 0 if late; empty while it runs.",
     )
     is_overdue = fields.Boolean(
-        string="Overdue", compute="_compute_is_overdue", store=True, index=True,
+        string="Overdue",
+        compute="_compute_is_overdue",
+        store=True,
+        index=True,
         help="Running past its deadline; the daily scheduled action refreshes this flag.",
     )
     escalated_deadline = fields.Date(
@@ -129,9 +149,7 @@ class QiImprovement(models.Model):
         today = china_today()
         for improvement in self:
             improvement.is_overdue = bool(
-                improvement.state in RUNNING_STATES
-                and improvement.date_deadline
-                and improvement.date_deadline < today
+                improvement.state in RUNNING_STATES and improvement.date_deadline and improvement.date_deadline < today
             )
 
     @api.depends("action_ids.state")
@@ -313,15 +331,15 @@ class QiImprovement(models.Model):
                 }
             )
             self.activity_feedback(
-                ["qi_evaluation.mail_activity_type_improvement_verification",
-                 "qi_evaluation.mail_activity_type_improvement"],
+                [
+                    "qi_evaluation.mail_activity_type_improvement_verification",
+                    "qi_evaluation.mail_activity_type_improvement",
+                ],
                 feedback=self.env._("Verified effective"),
             )
             return
         deadline = verification.new_deadline or self._get_deadline(verification.date)
-        internal.write(
-            {"state": "in_progress", "date_deadline": deadline, "reopen_count": self.reopen_count + 1}
-        )
+        internal.write({"state": "in_progress", "date_deadline": deadline, "reopen_count": self.reopen_count + 1})
         self.activity_feedback(
             ["qi_evaluation.mail_activity_type_improvement_verification"], feedback=self.env._("Not effective")
         )
@@ -337,7 +355,8 @@ class QiImprovement(models.Model):
         self.activity_schedule(
             "qi_evaluation.mail_activity_type_improvement",
             date_deadline=self.date_deadline,
-            summary=summary or recipient_env(self.env, self.owner_id)._(
+            summary=summary
+            or recipient_env(self.env, self.owner_id)._(
                 "Improve “%(name)s” by %(deadline)s", name=self.name, deadline=self.date_deadline
             ),
             user_id=self.owner_id.id,
@@ -352,9 +371,16 @@ class QiImprovement(models.Model):
         to_flip = self.search(
             [
                 "|",
-                "&", "&", ("is_overdue", "=", False), ("state", "in", RUNNING_STATES), ("date_deadline", "<", today),
-                "&", ("is_overdue", "=", True),
-                "|", ("state", "not in", RUNNING_STATES), ("date_deadline", ">=", today),
+                "&",
+                "&",
+                ("is_overdue", "=", False),
+                ("state", "in", RUNNING_STATES),
+                ("date_deadline", "<", today),
+                "&",
+                ("is_overdue", "=", True),
+                "|",
+                ("state", "not in", RUNNING_STATES),
+                ("date_deadline", ">=", today),
             ]
         )
         if to_flip:
@@ -370,7 +396,9 @@ class QiImprovement(models.Model):
 
         today = china_today()
         self._refresh_overdue_flags(today)
-        overdue = self.search([("state", "in", RUNNING_STATES), ("date_deadline", "<", today)], order="date_deadline, id")
+        overdue = self.search(
+            [("state", "in", RUNNING_STATES), ("date_deadline", "<", today)], order="date_deadline, id"
+        )
         # comparing two columns is not a domain: filter in memory
         overdue = overdue.filtered(lambda i: i.escalated_deadline != i.date_deadline)
         for batch in batches(self.env, overdue, batch_size):

@@ -15,9 +15,7 @@ class QiWindow(models.Model):
     evaluation_ids = fields.One2many("qi.evaluation", "window_id", string="Evaluations")
     improvement_ids = fields.One2many("qi.improvement", "window_id", string="Improvements")
     evaluation_count = fields.Integer(compute="_compute_evaluation_counts")
-    last_evaluation_id = fields.Many2one(
-        "qi.evaluation", compute="_compute_evaluation_counts"
-    )
+    last_evaluation_id = fields.Many2one("qi.evaluation", compute="_compute_evaluation_counts")
     last_score_rate = fields.Float(string="Last Score Rate (%)", compute="_compute_evaluation_counts", digits=(5, 1))
     last_grade_id = fields.Many2one("qi.evaluation.grade", compute="_compute_evaluation_counts")
     internal_evaluation_due = fields.Boolean(

@@ -30,8 +30,14 @@ class QiEvaluationCommon(QiCaseCommon):
 
     def _finding(self, evaluation, code, text="Board out of date", owner=None, user=None):
         user = user or evaluation.env.user
-        return self.env["qi.evaluation.finding"].with_user(user).create({
-            "line_id": self._line(evaluation, code).id,
-            "name": text,
-            "owner_id": owner.id if owner else False,
-        })
+        return (
+            self.env["qi.evaluation.finding"]
+            .with_user(user)
+            .create(
+                {
+                    "line_id": self._line(evaluation, code).id,
+                    "name": text,
+                    "owner_id": owner.id if owner else False,
+                }
+            )
+        )

@@ -19,14 +19,28 @@ class TestAutomaticIndicators(QiEvaluationCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.staff_c = new_test_user(cls.env, "eval_staff_c", groups="qi_window.group_qi_user", name="Staff C",
-                                    email="eval.staff.c@window.example.cn")
-        cls.staff_c2 = new_test_user(cls.env, "eval_staff_c2", groups="qi_window.group_qi_user", name="Staff C2",
-                                     email="eval.staff.c2@window.example.cn")
-        cls.window = cls.env["qi.window"].create({
-            "name": "Seeded Window", "code": "EV-SEED", "leader_id": cls.leader.id,
-            "staff_ids": [(0, 0, {"user_id": cls.staff_c.id}), (0, 0, {"user_id": cls.staff_c2.id})],
-        })
+        cls.staff_c = new_test_user(
+            cls.env,
+            "eval_staff_c",
+            groups="qi_window.group_qi_user",
+            name="Staff C",
+            email="eval.staff.c@window.example.cn",
+        )
+        cls.staff_c2 = new_test_user(
+            cls.env,
+            "eval_staff_c2",
+            groups="qi_window.group_qi_user",
+            name="Staff C2",
+            email="eval.staff.c2@window.example.cn",
+        )
+        cls.window = cls.env["qi.window"].create(
+            {
+                "name": "Seeded Window",
+                "code": "EV-SEED",
+                "leader_id": cls.leader.id,
+                "staff_ids": [(0, 0, {"user_id": cls.staff_c.id}), (0, 0, {"user_id": cls.staff_c2.id})],
+            }
+        )
         cls.enterprise = cls.env["res.partner"].create(
             {"name": "Seeded Glass Co.", "is_company": True, "email": "quality@seeded.example.cn"}
         )
@@ -41,36 +55,83 @@ class TestAutomaticIndicators(QiEvaluationCommon):
 
     @classmethod
     def _provider(cls, name, base17):
-        return cls.env["res.partner"].create({
-            "name": name, "is_company": True, "is_qi_provider": True, "qi_uscc": make_uscc(base17),
-        })
+        return cls.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": True,
+                "is_qi_provider": True,
+                "qi_uscc": make_uscc(base17),
+            }
+        )
 
     @classmethod
     def _seed_facilities(cls):
         Facility = cls.env["qi.window.facility"]
         with freeze_time("2025-07-01 09:00:00"):
-            on_time = Facility.create({"window_id": cls.window.id, "name": "Desks", "check_interval": 30,
-                                       "date_start": "2024-12-01", "responsible_id": cls.staff_c.id})
-            for day in ("2024-12-30", "2025-01-28", "2025-02-26", "2025-03-27", "2025-04-25", "2025-05-24", "2025-06-22"):
+            on_time = Facility.create(
+                {
+                    "window_id": cls.window.id,
+                    "name": "Desks",
+                    "check_interval": 30,
+                    "date_start": "2024-12-01",
+                    "responsible_id": cls.staff_c.id,
+                }
+            )
+            for day in (
+                "2024-12-30",
+                "2025-01-28",
+                "2025-02-26",
+                "2025-03-27",
+                "2025-04-25",
+                "2025-05-24",
+                "2025-06-22",
+            ):
                 cls.env["qi.window.facility.check"].create({"facility_id": on_time.id, "date": day})
-            late_check = Facility.create({"window_id": cls.window.id, "name": "Extinguishers", "check_interval": 30,
-                                          "date_start": "2024-12-01", "responsible_id": cls.staff_c.id})
+            late_check = Facility.create(
+                {
+                    "window_id": cls.window.id,
+                    "name": "Extinguishers",
+                    "check_interval": 30,
+                    "date_start": "2024-12-01",
+                    "responsible_id": cls.staff_c.id,
+                }
+            )
             for day in ("2024-12-30", "2025-03-15"):  # due 2025-01-29, checked 6 weeks late
                 cls.env["qi.window.facility.check"].create({"facility_id": late_check.id, "date": day})
-            missing = Facility.create({"window_id": cls.window.id, "name": "Signs", "check_interval": 90,
-                                       "date_start": "2025-01-01", "responsible_id": cls.staff_c.id})
+            missing = Facility.create(
+                {
+                    "window_id": cls.window.id,
+                    "name": "Signs",
+                    "check_interval": 90,
+                    "date_start": "2025-01-01",
+                    "responsible_id": cls.staff_c.id,
+                }
+            )
             # checked 2025-03-20: the next check fell due 2025-06-18 and never came
             cls.env["qi.window.facility.check"].create({"facility_id": missing.id, "date": "2025-03-20"})
             # in use only after the period: not counted
-            Facility.create({"window_id": cls.window.id, "name": "New printer", "check_interval": 30,
-                             "date_start": "2025-07-15", "responsible_id": cls.staff_c.id})
+            Facility.create(
+                {
+                    "window_id": cls.window.id,
+                    "name": "New printer",
+                    "check_interval": 30,
+                    "date_start": "2025-07-15",
+                    "responsible_id": cls.staff_c.id,
+                }
+            )
 
     @classmethod
     def _seed_rules(cls):
         Rule = cls.env["qi.window.rule"].with_user(cls.leader)
-        for kind, effective in (("organisation", "2025-01-10"), ("service_content", "2025-02-01"),
-                                ("service_process", "2025-06-30"), ("quality_supervision", "2025-08-01")):
-            Rule.create({"window_id": cls.window.id, "kind": kind, "name": kind, "effective_date": effective}).action_publish()
+        for kind, effective in (
+            ("organisation", "2025-01-10"),
+            ("service_content", "2025-02-01"),
+            ("service_process", "2025-06-30"),
+            ("quality_supervision", "2025-08-01"),
+        ):
+            Rule.create(
+                {"window_id": cls.window.id, "kind": kind, "name": kind, "effective_date": effective}
+            ).action_publish()
         # a draft is not published
         Rule.create({"window_id": cls.window.id, "kind": "evaluation_improvement", "name": "draft"})
 
@@ -78,15 +139,30 @@ class TestAutomaticIndicators(QiEvaluationCommon):
     def _seed_stations(cls):
         Station = cls.env["qi.provider.station"]
         Station.create({"window_id": cls.window.id, "provider_id": cls.provider.id, "date_from": "2024-01-01"})
-        Station.create({"window_id": cls.window.id, "provider_id": cls._provider("Seeded Institute 2", "91130300MA07QE002").id,
-                        "date_from": "2025-03-01", "date_to": "2025-04-30"})
-        Station.create({"window_id": cls.window.id, "provider_id": cls._provider("Seeded Institute 3", "91130300MA07QE003").id,
-                        "date_from": "2025-07-10"})
+        Station.create(
+            {
+                "window_id": cls.window.id,
+                "provider_id": cls._provider("Seeded Institute 2", "91130300MA07QE002").id,
+                "date_from": "2025-03-01",
+                "date_to": "2025-04-30",
+            }
+        )
+        Station.create(
+            {
+                "window_id": cls.window.id,
+                "provider_id": cls._provider("Seeded Institute 3", "91130300MA07QE003").id,
+                "date_from": "2025-07-10",
+            }
+        )
 
     def _case(self, received, **vals):
         values = {
-            "subject": "Calibrate pressure gauges", "partner_id": self.enterprise.id, "window_id": self.window.id,
-            "channel": "walk_in", "item_ids": [(6, 0, self.item.ids)], "date_received": received,
+            "subject": "Calibrate pressure gauges",
+            "partner_id": self.enterprise.id,
+            "window_id": self.window.id,
+            "channel": "walk_in",
+            "item_ids": [(6, 0, self.item.ids)],
+            "date_received": received,
             "user_id": self.staff_c.id,
         }
         values.update(vals)
@@ -94,8 +170,10 @@ class TestAutomaticIndicators(QiEvaluationCommon):
 
     def _complete(self, case, when):
         with freeze_time(when):
-            assignment = self.env["qi.case.assignment"].with_user(self.staff_c).create(
-                {"case_id": case.id, "provider_id": self.provider.id, "item_id": self.item.id}
+            assignment = (
+                self.env["qi.case.assignment"]
+                .with_user(self.staff_c)
+                .create({"case_id": case.id, "provider_id": self.provider.id, "item_id": self.item.id})
             )
             assignment.action_accept()
             case.with_user(self.staff_c).action_start_service()
@@ -128,10 +206,16 @@ class TestAutomaticIndicators(QiEvaluationCommon):
         # received after the period: not counted
         self._case(datetime(2025, 7, 2, 2, 0))
         # a second change, imported from the old system, was never told
-        self.env["qi.case.handler.log"].create({
-            "case_id": late.id, "from_user_id": self.staff_c.id, "to_user_id": self.staff_c2.id,
-            "date": datetime(2025, 4, 2, 2, 0), "notified": False, "reason": "Imported from the old system",
-        })
+        self.env["qi.case.handler.log"].create(
+            {
+                "case_id": late.id,
+                "from_user_id": self.staff_c.id,
+                "to_user_id": self.staff_c2.id,
+                "date": datetime(2025, 4, 2, 2, 0),
+                "notified": False,
+                "reason": "Imported from the old system",
+            }
+        )
         return on_time, late
 
     def _seed_improvements(self):
@@ -139,10 +223,14 @@ class TestAutomaticIndicators(QiEvaluationCommon):
         Improvement = self.env["qi.improvement"].with_context(qi_improvement_internal=FLOW)
 
         def improvement(raised, closed_on=None):
-            record = Improvement.create({
-                "name": f"Raised {raised}", "window_id": self.window.id, "owner_id": self.staff_c.id,
-                "date_raised": raised,
-            })
+            record = Improvement.create(
+                {
+                    "name": f"Raised {raised}",
+                    "window_id": self.window.id,
+                    "owner_id": self.staff_c.id,
+                    "date_raised": raised,
+                }
+            )
             if closed_on:
                 with freeze_time(closed_on):
                     record.action_start()
@@ -229,8 +317,11 @@ class TestAutomaticIndicators(QiEvaluationCommon):
         self.assertEqual(window.dashboard_improvement_count, 1, "the one raised in 2025")
         window = window.with_context(qi_dashboard_year=2024)
         self.assertEqual(
-            (window.dashboard_improvement_count, window.dashboard_improvement_closed_count,
-             window.dashboard_improvement_on_time_count),
+            (
+                window.dashboard_improvement_count,
+                window.dashboard_improvement_closed_count,
+                window.dashboard_improvement_on_time_count,
+            ),
             (3, 2, 1),
         )
         self.window.invalidate_recordset(["dashboard_satisfaction"])
@@ -255,16 +346,37 @@ class TestAutomaticIndicators(QiEvaluationCommon):
         case = self._case(datetime(2025, 3, 3, 2, 0))
         Rating = self.env["qi.case.rating"]
         for level in ("5", "4", "3"):
-            Rating.create({"case_id": case.id, "partner_id": self.enterprise.id, "level": level,
-                           "date": "2025-04-01 02:00:00", "is_current": True})
-        Rating.create({
-            "case_id": case.id, "partner_id": self.enterprise.id, "level": "1", "date": "2025-04-02 02:00:00",
-            "callback_due": "2025-04-03", "callback_done": "2025-04-03 02:00:00",
-            "fix_due": "2025-04-23", "fix_done": "2025-04-20 02:00:00",
-        })
+            Rating.create(
+                {
+                    "case_id": case.id,
+                    "partner_id": self.enterprise.id,
+                    "level": level,
+                    "date": "2025-04-01 02:00:00",
+                    "is_current": True,
+                }
+            )
+        Rating.create(
+            {
+                "case_id": case.id,
+                "partner_id": self.enterprise.id,
+                "level": "1",
+                "date": "2025-04-02 02:00:00",
+                "callback_due": "2025-04-03",
+                "callback_done": "2025-04-03 02:00:00",
+                "fix_due": "2025-04-23",
+                "fix_done": "2025-04-20 02:00:00",
+            }
+        )
         # a rating set aside on appeal does not count
-        Rating.create({"case_id": case.id, "partner_id": self.enterprise.id, "level": "1",
-                       "date": "2025-04-05 02:00:00", "is_current": False})
+        Rating.create(
+            {
+                "case_id": case.id,
+                "partner_id": self.enterprise.id,
+                "level": "1",
+                "date": "2025-04-05 02:00:00",
+                "is_current": False,
+            }
+        )
         with freeze_time("2025-07-01 09:00:00"):
             evaluation = self._evaluation(window=self.window, date_from="2025-01-01", date_to="2025-06-30")
             evaluation.action_start()

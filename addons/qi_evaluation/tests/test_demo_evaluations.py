@@ -46,7 +46,17 @@ class TestDemoEvaluationList(HttpCase):
 
     def test_numbers_fit_their_column(self):
         self.env["res.lang"]._activate_lang("zh_CN")
-        new_test_user(self.env, "qi_eval_list_zh", groups="qi_window.group_qi_manager", name="王主任",
-                      lang="zh_CN", tz="Asia/Shanghai")
-        self.browser_js("/odoo/action-qi_evaluation.qi_evaluation_action?view_type=list", NUMBERS_FIT,
-                        login="qi_eval_list_zh", timeout=120)
+        new_test_user(
+            self.env,
+            "qi_eval_list_zh",
+            groups="qi_window.group_qi_manager",
+            name="王主任",
+            lang="zh_CN",
+            tz="Asia/Shanghai",
+        )
+        self.browser_js(
+            "/odoo/action-qi_evaluation.qi_evaluation_action?view_type=list",
+            NUMBERS_FIT,
+            login="qi_eval_list_zh",
+            timeout=120,
+        )

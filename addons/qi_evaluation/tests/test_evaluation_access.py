@@ -76,9 +76,7 @@ class TestEvaluationAccess(QiEvaluationCommon):
         with self.assertRaises(AccessError):
             internal.with_user(self.coordinator).write({"summary": "<p>Changed</p>"})
         # the leader of another organisation does not see it
-        self.assertFalse(
-            self.env["qi.evaluation"].with_user(self.leader).search([("id", "=", evaluation.id)])
-        )
+        self.assertFalse(self.env["qi.evaluation"].with_user(self.leader).search([("id", "=", evaluation.id)]))
 
     def test_manager_runs_internal_and_operating_evaluations_only(self):
         with self.assertRaises(AccessError):
@@ -120,8 +118,10 @@ class TestEvaluationAccess(QiEvaluationCommon):
         evaluation.action_done()
         improvement = evaluation.improvement_ids
         improvement.with_user(self.staff_a2).write({"plan": "<p>Colleague helps</p>"})
-        action = self.env["qi.improvement.action"].with_user(self.staff_a).create(
-            {"improvement_id": improvement.id, "name": "Replace the board"}
+        action = (
+            self.env["qi.improvement.action"]
+            .with_user(self.staff_a)
+            .create({"improvement_id": improvement.id, "name": "Replace the board"})
         )
         action.action_done()
         self.assertEqual(action.state, "done")
@@ -150,7 +150,9 @@ class TestEvaluationAccess(QiEvaluationCommon):
         """Write rules hold before the write only: moving a record to another
         window or organisation is checked after it too."""
         other_company = self.env["res.company"].create({"name": "Other Operating Organisation"})
-        far_window = self.env["qi.window"].create({"name": "Far Window", "code": "EV-FAR", "company_id": other_company.id})
+        far_window = self.env["qi.window"].create(
+            {"name": "Far Window", "code": "EV-FAR", "company_id": other_company.id}
+        )
         evaluation = self._evaluation()
         with self.assertRaises(AccessError):
             evaluation.with_user(self.leader).write({"window_id": far_window.id})
@@ -164,8 +166,10 @@ class TestEvaluationAccess(QiEvaluationCommon):
         with self.assertRaises(AccessError):
             finding.with_user(self.staff_a).write({"line_id": self._line(other, "B1.2").id})
         # nor link a finding to an improvement by hand
-        manual = self.env["qi.improvement"].with_user(self.staff_b).create(
-            {"name": "Queue too long", "window_id": self.window_b.id}
+        manual = (
+            self.env["qi.improvement"]
+            .with_user(self.staff_b)
+            .create({"name": "Queue too long", "window_id": self.window_b.id})
         )
         with self.assertRaises(AccessError):
             finding.with_user(self.staff_a).write({"improvement_id": manual.id})
@@ -175,13 +179,17 @@ class TestEvaluationAccess(QiEvaluationCommon):
         # an evaluation's improvement stays with its window; a manual one stays within reach
         with self.assertRaises(UserError):
             improvement.with_user(self.leader).write({"window_id": self.window_b.id})
-        mine = self.env["qi.improvement"].with_user(self.staff_a).create(
-            {"name": "Leaflets out of stock", "window_id": self.window_a.id}
+        mine = (
+            self.env["qi.improvement"]
+            .with_user(self.staff_a)
+            .create({"name": "Leaflets out of stock", "window_id": self.window_a.id})
         )
         with self.assertRaises(AccessError):
             mine.with_user(self.staff_a).write({"window_id": self.window_b.id})
-        action = self.env["qi.improvement.action"].with_user(self.staff_a).create(
-            {"improvement_id": mine.id, "name": "Reprint"}
+        action = (
+            self.env["qi.improvement.action"]
+            .with_user(self.staff_a)
+            .create({"improvement_id": mine.id, "name": "Reprint"})
         )
         with self.assertRaises(AccessError):
             action.with_user(self.staff_a).write({"improvement_id": manual.id})

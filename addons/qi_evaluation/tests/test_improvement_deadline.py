@@ -32,8 +32,11 @@ class TestImprovementDeadline(QiEvaluationCommon):
         self.assertEqual(set(improvements.mapped("state")), {"open"})
         by_name = {i.name: i for i in improvements}
         self.assertEqual(by_name["Service process board out of date"].owner_id, self.staff_a)
-        self.assertEqual(by_name["Complaint phone missing on the board"].owner_id, self.leader,
-                         "without an owner the window's leader answers for it")
+        self.assertEqual(
+            by_name["Complaint phone missing on the board"].owner_id,
+            self.leader,
+            "without an owner the window's leader answers for it",
+        )
         self.assertEqual(by_name["One part-time member not trained"].indicator_id.code, "B4.2")
         # each owner gets an activity due on the deadline
         activity = by_name["Service process board out of date"].activity_ids

@@ -32,9 +32,15 @@ class TestReport(QiEvaluationCommon):
             content, report_type = Report._render_qweb_html(self.report, self.evaluation.ids)
         html = content.decode() if isinstance(content, bytes) else content
         expected = [
-            "Evaluation Window A", self.evaluation.name, "%.1f" % self.evaluation.total_score,
-            "%.1f" % self.evaluation.score_rate, "Fire exit blocked by boxes", "Improvement Status",
-            "Staff A", "(signature)", *self.template.element_ids.mapped("name"),
+            "Evaluation Window A",
+            self.evaluation.name,
+            "%.1f" % self.evaluation.total_score,
+            "%.1f" % self.evaluation.score_rate,
+            "Fire exit blocked by boxes",
+            "Improvement Status",
+            "Staff A",
+            "(signature)",
+            *self.template.element_ids.mapped("name"),
         ]
         missing = [text for text in expected if text not in html]
         self.assertFalse(missing, "the report shows the window, its scores per element, findings and improvements")
@@ -45,8 +51,8 @@ class TestReport(QiEvaluationCommon):
     def test_report_in_chinese(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["qi_evaluation"], ["zh_CN"], overwrite=True)
-        html, _type = self.env["ir.actions.report"].with_user(self.staff_a)._render_qweb_html(
-            self.report, self.evaluation.ids
+        html, _type = (
+            self.env["ir.actions.report"].with_user(self.staff_a)._render_qweb_html(self.report, self.evaluation.ids)
         )
         html = html.decode()
         expected = ["质量基础设施一站式服务窗口评价报告", "各要素得分", "建设", "改进情况", "Evaluation Window A"]
@@ -62,15 +68,23 @@ class TestReport(QiEvaluationCommon):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["qi_evaluation"], ["zh_CN"], overwrite=True)
         content, report_type = (
-            self.env["ir.actions.report"].with_user(self.staff_a).with_context(force_report_rendering=True)
+            self.env["ir.actions.report"]
+            .with_user(self.staff_a)
+            .with_context(force_report_rendering=True)
             ._render_qweb_pdf(self.report, self.evaluation.ids)
         )
         self.assertEqual(report_type, "pdf")
         self.assertTrue(content.startswith(b"%PDF-"))
-        text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True,
-                              check=True).stdout.decode()
+        text = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True, check=True
+        ).stdout.decode()
         # the CJK font maps some ideographs to their Kangxi-radical twins (一 as ⼀): NFKC folds them
         text = "".join(unicodedata.normalize("NFKC", text).split())
-        expected = ["质量基础设施一站式服务窗口评价报告", "各要素得分", "改进情况", "EvaluationWindowA",
-                    self.evaluation.name]
+        expected = [
+            "质量基础设施一站式服务窗口评价报告",
+            "各要素得分",
+            "改进情况",
+            "EvaluationWindowA",
+            self.evaluation.name,
+        ]
         self.assertFalse([t for t in expected if t not in text], text[:500])

@@ -24,20 +24,39 @@ class TestVerification(QiEvaluationCommon):
     def _work(self, user=None):
         """The owner works the improvement as window staff would, through RPC-able methods."""
         improvement = self.improvement.with_user(user or self.staff_a)
-        improvement.write({"root_cause": "Rules revised without updating the board",
-                           "plan": "<p>Replace the board within 5 working days</p>"})
+        improvement.write(
+            {
+                "root_cause": "Rules revised without updating the board",
+                "plan": "<p>Replace the board within 5 working days</p>",
+            }
+        )
         improvement.action_start()
         Action = self.env["qi.improvement.action"].with_user(user or self.staff_a)
-        correction = Action.create({"improvement_id": improvement.id, "name": "Replace the board",
-                                    "action_type": "correction", "date_due": "2025-10-10"})
-        corrective = Action.create({"improvement_id": improvement.id, "name": "Check boards after each rule revision",
-                                    "action_type": "corrective_action", "date_due": "2025-10-20"})
+        correction = Action.create(
+            {
+                "improvement_id": improvement.id,
+                "name": "Replace the board",
+                "action_type": "correction",
+                "date_due": "2025-10-10",
+            }
+        )
+        corrective = Action.create(
+            {
+                "improvement_id": improvement.id,
+                "name": "Check boards after each rule revision",
+                "action_type": "corrective_action",
+                "date_due": "2025-10-20",
+            }
+        )
         return correction, corrective
 
     def _verify(self, user, result="effective", note="Checked on site"):
-        return self.env["qi.improvement.verify.wizard"].with_user(user).create(
-            {"improvement_id": self.improvement.id, "result": result, "note": note}
-        ).action_confirm()
+        return (
+            self.env["qi.improvement.verify.wizard"]
+            .with_user(user)
+            .create({"improvement_id": self.improvement.id, "result": result, "note": note})
+            .action_confirm()
+        )
 
     def test_cannot_close_with_open_actions_as_staff_via_rpc(self):
         with freeze_time("2025-10-09 10:00:00"):
@@ -76,10 +95,14 @@ class TestVerification(QiEvaluationCommon):
             self.assertIn("cannot verify", str(caught.exception))
             # nor by naming somebody else as the verifier over RPC
             with self.assertRaises(ValidationError):
-                self.env["qi.improvement.verification"].with_user(self.staff_a).create({
-                    "improvement_id": self.improvement.id, "verifier_id": self.leader.id,
-                    "result": "effective", "note": "Looks fine",
-                })
+                self.env["qi.improvement.verification"].with_user(self.staff_a).create(
+                    {
+                        "improvement_id": self.improvement.id,
+                        "verifier_id": self.leader.id,
+                        "result": "effective",
+                        "note": "Looks fine",
+                    }
+                )
             # a colleague who is not an evaluator, leader or coordinator is not entitled either
             with self.assertRaises(ValidationError):
                 self._verify(self.staff_a2)
@@ -124,8 +147,16 @@ class TestVerification(QiEvaluationCommon):
         self.assertEqual(owner_activity.date_deadline, date(2025, 10, 30))
         # the owner works it again; a second verification closes it, after the new deadline
         with freeze_time("2025-10-27 10:00:00"):
-            action = self.env["qi.improvement.action"].with_user(self.staff_a).create(
-                {"improvement_id": improvement.id, "name": "Name a person to check boards", "action_type": "corrective_action"}
+            action = (
+                self.env["qi.improvement.action"]
+                .with_user(self.staff_a)
+                .create(
+                    {
+                        "improvement_id": improvement.id,
+                        "name": "Name a person to check boards",
+                        "action_type": "corrective_action",
+                    }
+                )
             )
             action.action_done()
             improvement.with_user(self.staff_a).action_submit()

@@ -27,8 +27,10 @@ class TestViews(QiEvaluationCommon):
             for xmlid in ACTIONS:
                 with self.subTest(user=user.login, action=xmlid):
                     action = self.env["ir.actions.act_window"].with_user(user)._for_xml_id(xmlid)
-                    Model = self.env[action["res_model"]].with_user(user).with_context(
-                        **safe_eval(action.get("context") or "{}", {"uid": user.id})
+                    Model = (
+                        self.env[action["res_model"]]
+                        .with_user(user)
+                        .with_context(**safe_eval(action.get("context") or "{}", {"uid": user.id}))
                     )
                     views = list(action["views"])
                     if action.get("search_view_id"):
@@ -36,8 +38,13 @@ class TestViews(QiEvaluationCommon):
                     self.assertTrue(Model.get_views(views)["views"])
                     fields = ["display_name"]
                     if action["res_model"] == "qi.window":
-                        fields += ["dashboard_enterprise_count", "dashboard_satisfaction", "last_score_rate",
-                                   "improvement_overdue_count", "internal_evaluation_due"]
+                        fields += [
+                            "dashboard_enterprise_count",
+                            "dashboard_satisfaction",
+                            "last_score_rate",
+                            "improvement_overdue_count",
+                            "internal_evaluation_due",
+                        ]
                     Model.search_read(safe_eval(action.get("domain") or "[]"), fields, limit=5)
 
     def test_forms_open(self):

@@ -53,7 +53,9 @@ class TestYearlyCron(QiEvaluationCommon):
             self.assertTrue(all(automatic.mapped("date_computed")), "automatic indicators computed")
             activity = evaluation_a.activity_ids
             self.assertEqual(activity.user_id, self.leader)
-            self.assertEqual(activity.activity_type_id, self.env.ref("qi_evaluation.mail_activity_type_internal_evaluation"))
+            self.assertEqual(
+                activity.activity_type_id, self.env.ref("qi_evaluation.mail_activity_type_internal_evaluation")
+            )
             self.assertFalse(self.window_a.internal_evaluation_due)
             before = Evaluation.search_count([])
             Evaluation._cron_schedule_internal_evaluations()

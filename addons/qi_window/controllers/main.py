@@ -21,7 +21,12 @@ class QiWindowPublic(http.Controller):
         )
 
     @http.route(
-        "/qi/windows/channel/<int:channel_id>/qr", type="http", auth="public", methods=["GET"], readonly=True, website=True
+        "/qi/windows/channel/<int:channel_id>/qr",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        readonly=True,
+        website=True,
     )
     def channel_qr(self, channel_id, **kwargs):
         # sudo: the QR code of a published channel of an active window is public

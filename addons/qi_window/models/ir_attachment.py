@@ -42,7 +42,9 @@ class IrAttachment(models.Model):
         checked = {}
         for file_id, (name, content) in self._qi_stored_files(vals.get("res_model")).items():
             checked[file_id] = check_upload(
-                self.env, vals.get("name") or name, content() if new_content is None else new_content,
+                self.env,
+                vals.get("name") or name,
+                content() if new_content is None else new_content,
             )
         if not checked:
             return super().write(vals)
@@ -55,9 +57,12 @@ class IrAttachment(models.Model):
         attached to a qi.* record, read in SQL: a superuser read would fill the
         record cache that the caller's own reads then use."""
         self.flush_recordset(["name", "res_model", "store_fname", "db_datas"])
-        self.env.cr.execute(SQL(
-            "SELECT id, name, res_model, store_fname, db_datas FROM ir_attachment WHERE id IN %s", tuple(self.ids),
-        ))
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, name, res_model, store_fname, db_datas FROM ir_attachment WHERE id IN %s",
+                tuple(self.ids),
+            )
+        )
         files = {}
         for file_id, name, model, store_fname, db_datas in self.env.cr.fetchall():
             model = res_model or model or ""

@@ -25,7 +25,9 @@ class IrModuleModule(models.Model):
         its own translations first.
         """
         self.env["ir.model.fields.selection"].flush_model()
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             UPDATE ir_model_fields_selection sel
                SET name = mixin_sel.name || sel.name
               FROM ir_model_fields fld, ir_model_fields mixin_fld, ir_model_fields_selection mixin_sel, ir_model mixin
@@ -39,7 +41,10 @@ class IrModuleModule(models.Model):
                AND mixin_sel.name->>'en_US' = sel.name->>'en_US'
                AND mixin_sel.name - 'en_US' != '{}'::jsonb
                AND (mixin_sel.name || sel.name) != sel.name
-        """, "qi.%"))
+        """,
+                "qi.%",
+            )
+        )
         if self.env.cr.rowcount:
             self.env["ir.model.fields.selection"].invalidate_model(["name"])
             self.env.registry.clear_cache("stable")

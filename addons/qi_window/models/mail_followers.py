@@ -17,10 +17,13 @@ class MailFollowers(models.Model):
     @tools.ormcache()
     def _qi_followed_models(self):
         """The suite's models that have followers."""
-        return tuple(sorted(
-            name for name, model in self.env.registry.items()
-            if name.startswith("qi.") and not model._abstract and "message_follower_ids" in model._fields
-        ))
+        return tuple(
+            sorted(
+                name
+                for name, model in self.env.registry.items()
+                if name.startswith("qi.") and not model._abstract and "message_follower_ids" in model._fields
+            )
+        )
 
     @api.model
     def _qi_followers_domain(self):
@@ -48,16 +51,21 @@ class MailFollowers(models.Model):
         # the followed record of each follower, read in SQL: a superuser read
         # would fill the cache the caller's own read then uses
         self.flush_recordset(["res_model", "res_id"])
-        self.env.cr.execute(SQL(
-            "SELECT id, res_model, res_id FROM mail_followers WHERE id IN %s AND res_model IN %s",
-            tuple(self._ids), self._qi_followed_models(),
-        ))
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, res_model, res_id FROM mail_followers WHERE id IN %s AND res_model IN %s",
+                tuple(self._ids),
+                self._qi_followed_models(),
+            )
+        )
         followed = defaultdict(lambda: defaultdict(list))
         for follower_id, model, res_id in self.env.cr.fetchall():
             followed[model][res_id].append(follower_id)
         forbidden_ids = []
         for model, by_record in followed.items():
-            readable = set(self.env[model].with_context(active_test=False).browse(by_record)._filtered_access("read").ids)
+            readable = set(
+                self.env[model].with_context(active_test=False).browse(by_record)._filtered_access("read").ids
+            )
             forbidden_ids += [fid for res_id, fids in by_record.items() if res_id not in readable for fid in fids]
         if not forbidden_ids:
             return result

@@ -37,9 +37,7 @@ class QiProtectedFieldsMixin(models.AbstractModel):
         names = sorted({name for vals in vals_list for name in vals if name in self._qi_protected_fields})
         if names:
             labels = ", ".join(self._fields[name].get_description(self.env)["string"] for name in names)
-            raise AccessError(
-                self.env._("%s are set by the service flow and cannot be written directly.", labels)
-            )
+            raise AccessError(self.env._("%s are set by the service flow and cannot be written directly.", labels))
 
     def _qi_guard(self, vals_list):
         """Before a create: refuse the caller's values that name a protected

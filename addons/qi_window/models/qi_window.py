@@ -48,8 +48,7 @@ class QiWindow(models.Model):
         required=True,
         default="own",
         tracking=True,
-        help="R-5.1.1.2: a window may be built on a quality consulting firm, an intermediary "
-        "or a leading enterprise.",
+        help="R-5.1.1.2: a window may be built on a quality consulting firm, an intermediary or a leading enterprise.",
     )
     host_partner_id = fields.Many2one(
         "res.partner",
@@ -64,8 +63,7 @@ class QiWindow(models.Model):
         index=True,
         default=lambda self: self.env.company,
         tracking=True,
-        help="The organisation that builds and runs the window day to day; its managers "
-        "see all of its windows.",
+        help="The organisation that builds and runs the window day to day; its managers see all of its windows.",
     )
     coordination_partner_id = fields.Many2one(
         "res.partner",
@@ -109,14 +107,16 @@ class QiWindow(models.Model):
         default=lambda self: self.env.company.resource_calendar_id,
     )
     tz = fields.Selection(
-        _tz_get, string="Time Zone", required=True, default="Asia/Shanghai",
+        _tz_get,
+        string="Time Zone",
+        required=True,
+        default="Asia/Shanghai",
         help="Every date of the window (reception, deadlines, supervision) is a date in this time zone, "
         "whoever acts: the mail gateway, the crons or the public form.",
     )
     opening_hours_note = fields.Char(
         translate=True,
-        help="Shown on the public page next to the opening hours, e.g. "
-        "'closed on PRC public holidays'.",
+        help="Shown on the public page next to the opening hours, e.g. 'closed on PRC public holidays'.",
     )
     channel_ids = fields.One2many("qi.window.channel", "window_id", string="Online Channels")
     facility_ids = fields.One2many("qi.window.facility", "window_id", string="Facilities")
@@ -138,16 +138,12 @@ class QiWindow(models.Model):
         for window in self:
             window.member_user_ids = window.leader_id | window.staff_ids.filtered("active").user_id
 
-    @api.depends(
-        "staff_ids", "facility_ids.is_overdue", "facility_ids.state", "rule_ids.state", "channel_ids"
-    )
+    @api.depends("staff_ids", "facility_ids.is_overdue", "facility_ids.state", "rule_ids.state", "channel_ids")
     def _compute_counts(self):
         """One grouped query per related model, whatever the number of windows."""
 
         def grouped(model, domain):
-            rows = self.env[model]._read_group(
-                [("window_id", "in", self.ids), *domain], ["window_id"], ["__count"]
-            )
+            rows = self.env[model]._read_group([("window_id", "in", self.ids), *domain], ["window_id"], ["__count"])
             return {window.id: count for window, count in rows}
 
         staff = grouped("qi.window.staff", [])
@@ -236,9 +232,7 @@ class QiWindow(models.Model):
                     "id": window.id,
                     "name": window.name,
                     "code": window.code,
-                    "site_type": dict(self._fields["site_type"]._description_selection(self.env))[
-                        window.site_type
-                    ],
+                    "site_type": dict(self._fields["site_type"]._description_selection(self.env))[window.site_type],
                     "address": ", ".join(
                         filter(
                             None,
@@ -267,8 +261,12 @@ class QiWindow(models.Model):
                         for channel in window.channel_ids
                     ],
                     "rules": [
-                        {"name": rule.name, "kind": rule.kind_label, "version": rule.version,
-                         "effective_date": rule.effective_date}
+                        {
+                            "name": rule.name,
+                            "kind": rule.kind_label,
+                            "version": rule.version,
+                            "effective_date": rule.effective_date,
+                        }
                         for rule in window.rule_ids.filtered(lambda r: r.state == "published")
                     ],
                 }
@@ -285,8 +283,10 @@ class QiWindow(models.Model):
         slots = {}
         for att in calendar.attendance_ids.filtered(lambda a: not a.display_type and a.day_period != "lunch"):
             slot = "%02d:%02d–%02d:%02d" % (
-                int(att.hour_from), round(att.hour_from % 1 * 60),
-                int(att.hour_to), round(att.hour_to % 1 * 60),
+                int(att.hour_from),
+                round(att.hour_from % 1 * 60),
+                int(att.hour_to),
+                round(att.hour_to % 1 * 60),
             )
             slots.setdefault(att.dayofweek, []).append(slot)
         # group consecutive days that share the same slots

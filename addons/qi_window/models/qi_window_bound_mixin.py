@@ -38,7 +38,8 @@ class QiWindowBoundMixin(models.AbstractModel):
     def _qi_window_derived_fields(self):
         """The window and company fields computed from another record."""
         return {
-            name for name in ("window_id", "company_id")
+            name
+            for name in ("window_id", "company_id")
             if name in self._fields and self._fields[name].compute and not self._fields[name].inverse
         }
 

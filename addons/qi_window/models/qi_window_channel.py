@@ -28,9 +28,7 @@ class QiWindowChannel(models.Model):
     type_label = fields.Char(compute="_compute_type_label")
     name = fields.Char(required=True, translate=True)
     url = fields.Char(string="URL")
-    value = fields.Char(
-        string="Number / Account", help="Hotline number, WeChat account or mini-program name."
-    )
+    value = fields.Char(string="Number / Account", help="Hotline number, WeChat account or mini-program name.")
     qr_image = fields.Image(string="QR Code", max_width=512, max_height=512)
     active = fields.Boolean(default=True)
 
@@ -52,6 +50,4 @@ class QiWindowChannel(models.Model):
                     raise ValidationError(self.env._("Hotline %s needs its number.", channel.name))
                 check_phone(self.env, channel.value, self.env._("Hotline"))
             elif channel.channel_type in ("web", "pc_client") and not channel.url:
-                raise ValidationError(
-                    self.env._("Channel %s needs the address where users find it.", channel.name)
-                )
+                raise ValidationError(self.env._("Channel %s needs the address where users find it.", channel.name))

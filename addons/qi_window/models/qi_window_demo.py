@@ -12,9 +12,11 @@ class ResPartnerDemo(models.Model):
         """The demo's organisations and people are Chinese: they read zh_CN and
         live in China's time. Called at the end of each addon's demo data for
         the partners that addon's demo created (res.users set theirs in XML)."""
-        partner_ids = self.env["ir.model.data"].search(
-            [("module", "in", modules), ("model", "=", "res.partner")]
-        ).mapped("res_id")
+        partner_ids = (
+            self.env["ir.model.data"]
+            .search([("module", "in", modules), ("model", "=", "res.partner")])
+            .mapped("res_id")
+        )
         partners = self.browse(partner_ids).exists()
         partners.write({"lang": DEMO_LANG, "tz": DEMO_TZ})
         return partners.ids

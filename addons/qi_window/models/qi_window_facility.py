@@ -36,9 +36,7 @@ class QiWindowFacility(models.Model):
     description = fields.Text(translate=True)
     quantity = fields.Integer(default=1)
     location = fields.Char(help="Where the item is, e.g. 'hall, desk 3'.")
-    standard_ref = fields.Char(
-        string="Standard Reference", help="E.g. GB/T 10001.1 symbol number for signs."
-    )
+    standard_ref = fields.Char(string="Standard Reference", help="E.g. GB/T 10001.1 symbol number for signs.")
     responsible_id = fields.Many2one(
         "res.users",
         required=True,
@@ -47,9 +45,7 @@ class QiWindowFacility(models.Model):
         default=lambda self: self.env.user,
         help="R-5.1.2.6: the designated person who checks and maintains this item.",
     )
-    check_interval = fields.Integer(
-        string="Check Every (days)", required=True, default=30, tracking=True
-    )
+    check_interval = fields.Integer(string="Check Every (days)", required=True, default=30, tracking=True)
     date_start = fields.Date(
         string="In Use Since",
         required=True,
@@ -65,12 +61,8 @@ class QiWindowFacility(models.Model):
         index="btree_not_null",
     )
     last_check_date = fields.Date(related="last_check_id.date", store=True, string="Last Check")
-    next_check_date = fields.Date(
-        compute="_compute_next_check_date", store=True, index=True, string="Next Check"
-    )
-    state = fields.Selection(
-        FACILITY_STATES, compute="_compute_state", store=True, index=True, tracking=True
-    )
+    next_check_date = fields.Date(compute="_compute_next_check_date", store=True, index=True, string="Next Check")
+    state = fields.Selection(FACILITY_STATES, compute="_compute_state", store=True, index=True, tracking=True)
     is_overdue = fields.Boolean(
         string="Check Overdue",
         compute="_compute_is_overdue",
@@ -163,8 +155,14 @@ class QiWindowFacility(models.Model):
         to_flip = self.search(
             [
                 "|",
-                "&", ("is_overdue", "=", False), ("next_check_date", "<", today),
-                "&", ("is_overdue", "=", True), "|", ("next_check_date", ">=", today), ("next_check_date", "=", False),
+                "&",
+                ("is_overdue", "=", False),
+                ("next_check_date", "<", today),
+                "&",
+                ("is_overdue", "=", True),
+                "|",
+                ("next_check_date", ">=", today),
+                ("next_check_date", "=", False),
             ]
         )
         if to_flip:

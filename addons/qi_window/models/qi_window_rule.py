@@ -85,7 +85,9 @@ class QiWindowRule(models.Model):
     @deletion_guard
     def _unlink_except_published(self):
         if self.filtered(lambda r: r.state != "draft"):
-            raise UserError(self.env._("Published and superseded rules are kept as a record; only drafts can be deleted."))
+            raise UserError(
+                self.env._("Published and superseded rules are kept as a record; only drafts can be deleted.")
+            )
 
     def action_publish(self):
         if not self.env.su and not self.env.user.has_group("qi_window.group_qi_manager"):

@@ -80,7 +80,7 @@ class QiWorkday(models.AbstractModel):
     @api.model
     @tools.ormcache("year")
     def _get_year_source(self, year):
-        """"library", "official" or "provisional"; an error for a year the calendar refuses."""
+        """ "library", "official" or "provisional"; an error for a year the calendar refuses."""
         if library_covers(year):
             return "library"
         if year in self._get_exceptions()[1]:
@@ -126,9 +126,7 @@ class QiWorkday(models.AbstractModel):
         """True if a year from ``start`` to ``end`` has no official data yet."""
         start = self._to_date(start)
         end = self._to_date(end) if end else start
-        return any(
-            self._get_year_source(year) == "provisional" for year in range(start.year, max(start, end).year + 1)
-        )
+        return any(self._get_year_source(year) == "provisional" for year in range(start.year, max(start, end).year + 1))
 
     @api.model
     def is_working_day(self, day):

@@ -26,4 +26,3 @@ class QiWorkdayException(models.Model):
     def _compute_year(self):
         for exception in self:
             exception.year = exception.date.year if exception.date else 0
-

@@ -22,28 +22,44 @@ class QiWindowCommon(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
-        cls.staff_a = new_test_user(cls.env, "qi_staff_a", groups="qi_window.group_qi_user", name="Staff A",
-                                    email="staff.a@window.example.cn")
-        cls.staff_b = new_test_user(cls.env, "qi_staff_b", groups="qi_window.group_qi_user", name="Staff B",
-                                    email="staff.b@window.example.cn")
-        cls.leader = new_test_user(cls.env, "qi_leader", groups="qi_window.group_qi_manager", name="Leader",
-                                   email="leader@window.example.cn")
-        cls.coordinator = new_test_user(cls.env, "qi_coordinator", groups="qi_window.group_qi_coordinator",
-                                        name="Coordinator", email="coordinator@amr.example.cn")
+        cls.staff_a = new_test_user(
+            cls.env, "qi_staff_a", groups="qi_window.group_qi_user", name="Staff A", email="staff.a@window.example.cn"
+        )
+        cls.staff_b = new_test_user(
+            cls.env, "qi_staff_b", groups="qi_window.group_qi_user", name="Staff B", email="staff.b@window.example.cn"
+        )
+        cls.leader = new_test_user(
+            cls.env, "qi_leader", groups="qi_window.group_qi_manager", name="Leader", email="leader@window.example.cn"
+        )
+        cls.coordinator = new_test_user(
+            cls.env,
+            "qi_coordinator",
+            groups="qi_window.group_qi_coordinator",
+            name="Coordinator",
+            email="coordinator@amr.example.cn",
+        )
         cls.portal_user = new_test_user(cls.env, "qi_portal", groups="base.group_portal", name="Portal")
         cls.public_user = cls.env.ref("base.public_user")
         (name_a, name_b), (code_a, code_b) = cls.window_names, cls.window_codes
-        cls.window_a, cls.window_b = cls.env["qi.window"].create([
-            {
-                "name": name_a, "code": code_a, "leader_id": cls.leader.id,
-                "phone": "0335-3032345", "complaint_phone": "12315", "email": "window-a@example.cn",
-                "staff_ids": [Command.create({"user_id": cls.staff_a.id, "role": "first_handler"})],
-            },
-            {
-                "name": name_b, "code": code_b, "leader_id": cls.leader.id,
-                "staff_ids": [Command.create({"user_id": cls.staff_b.id, "role": "first_handler"})],
-            },
-        ])
+        cls.window_a, cls.window_b = cls.env["qi.window"].create(
+            [
+                {
+                    "name": name_a,
+                    "code": code_a,
+                    "leader_id": cls.leader.id,
+                    "phone": "0335-3032345",
+                    "complaint_phone": "12315",
+                    "email": "window-a@example.cn",
+                    "staff_ids": [Command.create({"user_id": cls.staff_a.id, "role": "first_handler"})],
+                },
+                {
+                    "name": name_b,
+                    "code": code_b,
+                    "leader_id": cls.leader.id,
+                    "staff_ids": [Command.create({"user_id": cls.staff_b.id, "role": "first_handler"})],
+                },
+            ]
+        )
 
     @classmethod
     def _load_chinese(cls, modules=None):
@@ -74,7 +90,9 @@ const timer = setInterval(() => {
 }, 100);
 """
 # what a list, kanban, pivot or graph view shows once loaded
-WEB_CLIENT_RECORDS = ".o_kanban_record:not(.o_kanban_ghost), .o_data_row, .o_view_nocontent, .o_pivot, .o_graph_renderer"
+WEB_CLIENT_RECORDS = (
+    ".o_kanban_record:not(.o_kanban_ghost), .o_data_row, .o_view_nocontent, .o_pivot, .o_graph_renderer"
+)
 WEB_CLIENT_FORM = ".o_form_view .o_form_sheet"
 
 

@@ -26,7 +26,9 @@ class TestCronContext(TransactionCase):
         return calls
 
     def test_caller_context_is_ignored(self):
-        staff = self.env["res.users"].search([("group_ids", "in", self.env.ref("qi_window.group_qi_user").ids)], limit=1)
+        staff = self.env["res.users"].search(
+            [("group_ids", "in", self.env.ref("qi_window.group_qi_user").ids)], limit=1
+        )
         for env in (self.env(context=self.keys), self.env(user=staff or self.env.user, context=self.keys)):
             self.assertEqual(self._run(env), [], "a caller's context made the batching helper commit")
 
@@ -34,7 +36,9 @@ class TestCronContext(TransactionCase):
         reported = []
         # a run of the job as ir.cron starts it, without the commit that tests forbid
         cron = self.cron.with_context(**self.keys)
-        with patch.object(IrActionsServer, "run", lambda action: reported.extend(self._run(action.env))), \
-                patch.object(self.env.cr, "commit", lambda: None):
+        with (
+            patch.object(IrActionsServer, "run", lambda action: reported.extend(self._run(action.env))),
+            patch.object(self.env.cr, "commit", lambda: None),
+        ):
             cron._callback(self.cron.cron_name, self.cron.ir_actions_server_id.id)
         self.assertTrue(reported, "inside a scheduler run the progress is reported")

@@ -20,19 +20,32 @@ class TestDemoBranding(HttpCase):
     def test_company_is_the_operating_organisation(self):
         company = self.env.ref("base.main_company")
         self.assertEqual(company.name, "秦皇岛市质量基础设施一站式服务运营中心")
-        self.assertEqual((company.city, company.state_id, company.country_id.code),
-                         ("秦皇岛市", self.env.ref("base.state_cn_HE"), "CN"))
+        self.assertEqual(
+            (company.city, company.state_id, company.country_id.code),
+            ("秦皇岛市", self.env.ref("base.state_cn_HE"), "CN"),
+        )
         self.assertIn("海港区", company.street)
         with file_open("base/static/img/res_company_logo.png", "rb") as placeholder:
-            self.assertNotEqual(company.logo, base64.b64encode(placeholder.read()),
-                                "the logo is the organisation's, not Odoo's 'Your logo' image")
+            self.assertNotEqual(
+                company.logo,
+                base64.b64encode(placeholder.read()),
+                "the logo is the organisation's, not Odoo's 'Your logo' image",
+            )
         self.assertTrue(company.logo)
         Partner = self.env["res.partner"].with_context(active_test=False)
         for placeholder in PLACEHOLDERS:
             with self.subTest(placeholder=placeholder):
-                self.assertFalse(Partner.search_count(["|", "|", ("name", "ilike", placeholder),
-                                                       ("company_name", "ilike", placeholder),
-                                                       ("city", "ilike", placeholder)]))
+                self.assertFalse(
+                    Partner.search_count(
+                        [
+                            "|",
+                            "|",
+                            ("name", "ilike", placeholder),
+                            ("company_name", "ilike", placeholder),
+                            ("city", "ilike", placeholder),
+                        ]
+                    )
+                )
         self.assertEqual(self.env.ref("base.user_admin").name, "系统管理员")
 
     def test_public_pages_name_the_organisation(self):

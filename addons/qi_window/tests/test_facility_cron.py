@@ -39,8 +39,11 @@ class TestFacilityCron(QiWindowCommon):
 
     def _activities(self, facility):
         return self.env["mail.activity"].search(
-            [("res_model", "=", "qi.window.facility"), ("res_id", "=", facility.id),
-             ("activity_type_id", "=", self.activity_type.id)]
+            [
+                ("res_model", "=", "qi.window.facility"),
+                ("res_id", "=", facility.id),
+                ("activity_type_id", "=", self.activity_type.id),
+            ]
         )
 
     def _run_cron(self):
@@ -85,7 +88,12 @@ class TestFacilityCron(QiWindowCommon):
 
     def test_failed_check_sets_state(self):
         self.env["qi.window.facility.check"].create(
-            {"facility_id": self.due.id, "result": "out_of_service", "note": "emergency light broken", "date": "2026-01-10"}
+            {
+                "facility_id": self.due.id,
+                "result": "out_of_service",
+                "note": "emergency light broken",
+                "date": "2026-01-10",
+            }
         )
         self.assertEqual(self.due.state, "out_of_service")
         self.assertEqual(self.window_a.facility_issue_count, 1)

@@ -9,7 +9,10 @@ class TestPublicPage(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.staff = new_test_user(
-            cls.env, "qi_public_staff", groups="qi_window.group_qi_user", name="Hidden Person",
+            cls.env,
+            "qi_public_staff",
+            groups="qi_window.group_qi_user",
+            name="Hidden Person",
             email="hidden.person@staff.example.cn",
         )
         cls.staff.partner_id.phone = "13912345678"
@@ -42,11 +45,25 @@ class TestPublicPage(HttpCase):
         response = self.url_open("/qi/windows")
         self.assertEqual(response.status_code, 200)
         body = response.text
-        for shown in ("Harbour District Window", "1 Harbour Road", "0335-3032345", "0335-12315",
-                      "harbour@window.example.cn", "QI Cloud", "https://qi.example.cn", "First-handler Process"):
+        for shown in (
+            "Harbour District Window",
+            "1 Harbour Road",
+            "0335-3032345",
+            "0335-12315",
+            "harbour@window.example.cn",
+            "QI Cloud",
+            "https://qi.example.cn",
+            "First-handler Process",
+        ):
             self.assertIn(shown, body)
-        for hidden in ("Hidden Person", "hidden.person@staff.example.cn", "13912345678", "0335-7777777",
-                       "Unpublished Draft", "Closed Window"):
+        for hidden in (
+            "Hidden Person",
+            "hidden.person@staff.example.cn",
+            "13912345678",
+            "0335-7777777",
+            "Unpublished Draft",
+            "Closed Window",
+        ):
             self.assertNotIn(hidden, body)
 
     def test_qr_of_archived_channel_is_not_found(self):

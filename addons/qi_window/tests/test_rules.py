@@ -64,8 +64,10 @@ class TestWindowRules(QiWindowCommon):
         self.assertTrue(rule.exists())
 
     def test_staff_drafts_but_does_not_publish(self):
-        rule = self.env["qi.window.rule"].with_user(self.staff_a).create(
-            {"window_id": self.window_a.id, "kind": "service_content", "name": "Content"}
+        rule = (
+            self.env["qi.window.rule"]
+            .with_user(self.staff_a)
+            .create({"window_id": self.window_a.id, "kind": "service_content", "name": "Content"})
         )
         self.assertEqual(rule.state, "draft")
         with self.assertRaises(AccessError):

@@ -15,18 +15,19 @@ class TestUploadRule(TransactionCase):
     def test_type_comes_from_the_content(self):
         self.assertEqual(check_upload(self.env, "scan.PDF", PDF), "application/pdf")
         for name, content in [
-            ("page.html", HTML),               # a page, whatever it is named
+            ("page.html", HTML),  # a page, whatever it is named
             ("page.pdf", HTML),
             ("tool.pdf", b"MZ\x90\x00" + b"\x00" * 64),
-            ("scan.html", PDF),                # a PDF under a name a browser would render
+            ("scan.html", PDF),  # a PDF under a name a browser would render
             ("scan", PDF),
         ]:
             with self.subTest(name=name), self.assertRaises(UserError):
                 check_upload(self.env, name, content)
 
     def test_size_limit(self):
-        self.assertEqual(check_upload(self.env, "big.pdf", PDF + b"0" * (MAX_UPLOAD_BYTES - len(PDF))),
-                         "application/pdf")
+        self.assertEqual(
+            check_upload(self.env, "big.pdf", PDF + b"0" * (MAX_UPLOAD_BYTES - len(PDF))), "application/pdf"
+        )
         with self.assertRaises(UserError):
             check_upload(self.env, "big.pdf", PDF + b"0" * (MAX_UPLOAD_BYTES + 1 - len(PDF)))
 

@@ -31,9 +31,7 @@ class TestWindowAccess(QiWindowCommon):
 
     def test_leader_sees_windows_of_his_organisation(self):
         other_company = self.env["res.company"].create({"name": "Other Operator"})
-        window_c = self.env["qi.window"].create(
-            {"name": "Window C", "code": "T-C", "company_id": other_company.id}
-        )
+        window_c = self.env["qi.window"].create({"name": "Window C", "code": "T-C", "company_id": other_company.id})
         visible = self.env["qi.window"].with_user(self.leader).search([("code", "like", "T-")])
         self.assertIn(self.window_a, visible)
         self.assertIn(self.window_b, visible)
@@ -44,9 +42,7 @@ class TestWindowAccess(QiWindowCommon):
 
     def test_coordinator_reads_all_writes_none(self):
         other_company = self.env["res.company"].create({"name": "Other Operator"})
-        window_c = self.env["qi.window"].create(
-            {"name": "Window C", "code": "T-C", "company_id": other_company.id}
-        )
+        window_c = self.env["qi.window"].create({"name": "Window C", "code": "T-C", "company_id": other_company.id})
         windows = self.env["qi.window"].with_user(self.coordinator).search([("code", "like", "T-")])
         self.assertEqual(set(windows.mapped("code")), {"T-A", "T-B", "T-C"})
         self.assertTrue(window_c.with_user(self.coordinator).facility_ids is not None)

@@ -68,7 +68,9 @@ class TestWindowConstraints(QiWindowCommon):
         with self.assertRaises(ValidationError):
             Channel.create({"window_id": self.window_a.id, "channel_type": "web", "name": "Site", "url": "ftp://x"})
         with self.assertRaises(ValidationError):
-            Channel.create({"window_id": self.window_a.id, "channel_type": "hotline", "name": "Hotline", "value": "abc"})
+            Channel.create(
+                {"window_id": self.window_a.id, "channel_type": "hotline", "name": "Hotline", "value": "abc"}
+            )
         hotline = Channel.create(
             {"window_id": self.window_a.id, "channel_type": "hotline", "name": "Hotline", "value": "0335-3032345"}
         )

@@ -36,10 +36,12 @@ class TestWorkday(TransactionCase):
         # TEST DATA, not the State Council's 2027 notice: days entered by hand for a
         # year without official data win over the provisional calendar (P-TL-1)
         Exception_ = self.env["qi.workday.exception"]
-        Exception_.create([
-            {"date": "2027-01-04", "day_type": "holiday", "name": "Test bridge day"},
-            {"date": "2027-01-09", "day_type": "workday", "name": "Test make-up day"},
-        ])
+        Exception_.create(
+            [
+                {"date": "2027-01-04", "day_type": "holiday", "name": "Test bridge day"},
+                {"date": "2027-01-09", "day_type": "workday", "name": "Test make-up day"},
+            ]
+        )
         # Fri Jan 1 off (statutory), Sat/Sun off, Mon Jan 4 off: first working day is Tue Jan 5
         self.assertEqual(self.workday.add_working_days(date(2026, 12, 31), 1), date(2027, 1, 5))
         # Jan 5-8 (4 days), then Saturday Jan 9 is a make-up working day

@@ -32,20 +32,30 @@ class TestProvisionalCalendar(QiWindowCommon):
         cls.workday = cls.env["qi.workday"]
         cls._load_chinese(["qi_window"])
         cls.admin_zh = new_test_user(
-            cls.env, "qi_admin_zh", groups="base.group_system,qi_window.group_qi_manager",
-            name="Admin ZH", lang="zh_CN", tz="Asia/Shanghai",
+            cls.env,
+            "qi_admin_zh",
+            groups="base.group_system,qi_window.group_qi_manager",
+            name="Admin ZH",
+            lang="zh_CN",
+            tz="Asia/Shanghai",
         )
 
     def test_statutory_holidays_2027(self):
         # 《全国年节及纪念日放假办法》 as in force since 2025; lunar dates from python-holidays
         expected = {
             "2027-01-01",
-            "2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08",  # New Year's Eve + 3 days
+            "2027-02-05",
+            "2027-02-06",
+            "2027-02-07",
+            "2027-02-08",  # New Year's Eve + 3 days
             "2027-04-05",  # Qingming
-            "2027-05-01", "2027-05-02",
+            "2027-05-01",
+            "2027-05-02",
             "2027-06-09",  # Dragon Boat
             "2027-09-15",  # Mid-Autumn
-            "2027-10-01", "2027-10-02", "2027-10-03",
+            "2027-10-01",
+            "2027-10-02",
+            "2027-10-03",
         }
         self.assertEqual({d.isoformat() for d in statutory_holidays(2027)}, expected)
 
@@ -119,9 +129,12 @@ class TestProvisionalCalendar(QiWindowCommon):
 
     def test_notice_error_in_chinese(self):
         with self.assertRaises(UserError) as caught:
-            self._notice(self.admin_zh.with_context(lang="zh_CN"), [
-                ("Bad make-up", "workday", "2027-01-06", "2027-01-06"),
-            ]).with_context(lang="zh_CN").action_apply()
+            self._notice(
+                self.admin_zh.with_context(lang="zh_CN"),
+                [
+                    ("Bad make-up", "workday", "2027-01-06", "2027-01-06"),
+                ],
+            ).with_context(lang="zh_CN").action_apply()
         self.assertIn("调休", str(caught.exception))
 
     def test_staff_cannot_enter_a_notice(self):
@@ -141,17 +154,22 @@ class TestProvisionalCalendar(QiWindowCommon):
         Year._sync_years(date(2026, 12, 1))
         self.assertEqual(Year.search([("year", "=", 2027)]).source, "provisional")
         # a newer chinese-calendar covering 2027 is simulated for the sync's check
-        with patch.object(qi_workday_year, "library_covers", lambda year: year <= 2027), \
-                patch.object(type(self.workday), "_official_data_arrived", autospec=True) as arrived:
+        with (
+            patch.object(qi_workday_year, "library_covers", lambda year: year <= 2027),
+            patch.object(type(self.workday), "_official_data_arrived", autospec=True) as arrived,
+        ):
             self.assertEqual(Year._sync_years(date(2026, 12, 1)), [2027])
         self.assertEqual(arrived.call_args.args[1], [2027])
         self.assertEqual(Year.search([("year", "=", 2027)]).source, "library")
 
     def _year_activities(self):
         activity_type = self.env.ref("qi_window.mail_activity_type_calendar_year")
-        return self.env["mail.activity"].search([
-            ("res_model", "=", "qi.workday.year"), ("activity_type_id", "=", activity_type.id),
-        ])
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "qi.workday.year"),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
 
     def test_one_activity_from_november_first(self):
         Year = self.env["qi.workday.year"]
@@ -177,9 +195,5 @@ class TestProvisionalCalendar(QiWindowCommon):
         action = self.env.ref("qi_window.qi_workday_year_action")
         self.assertEqual(action.res_model, "qi.workday.year")
         years = self.env["qi.workday.year"].with_user(self.leader).search([("year", ">=", 2025)])
-        self.assertEqual(
-            {y.year: y.source for y in years}, {2025: "library", 2026: "library", 2027: "provisional"}
-        )
-        self.assertIn(
-            "暂定", years.filtered(lambda y: y.year == 2027).with_context(lang="zh_CN").display_name
-        )
+        self.assertEqual({y.year: y.source for y in years}, {2025: "library", 2026: "library", 2027: "provisional"})
+        self.assertIn("暂定", years.filtered(lambda y: y.year == 2027).with_context(lang="zh_CN").display_name)

@@ -38,18 +38,32 @@ def insert_log_messages(env, model, logs, *, subtype_xmlid="mail.mt_comment", in
         rows = [
             SQL(
                 "(%s, %s, 'comment', %s, %s, %s, %s, %s, %s, %s, %s, TRUE, FALSE, %s, %s, %s, %s)",
-                model, res_id, subtype_id, internal, author_id, email_from, reply_to,
-                generate_tracking_message_id(tag), str(body), now, uid, now, uid, now,
+                model,
+                res_id,
+                subtype_id,
+                internal,
+                author_id,
+                email_from,
+                reply_to,
+                generate_tracking_message_id(tag),
+                str(body),
+                now,
+                uid,
+                now,
+                uid,
+                now,
             )
             for res_id, body, _partners in chunk
         ]
-        env.cr.execute(SQL(
-            """INSERT INTO mail_message (model, res_id, message_type, subtype_id, is_internal, author_id,
+        env.cr.execute(
+            SQL(
+                """INSERT INTO mail_message (model, res_id, message_type, subtype_id, is_internal, author_id,
                                          email_from, reply_to, message_id, body, date, email_add_signature,
                                          reply_to_force_new, create_uid, create_date, write_uid, write_date)
                VALUES %s RETURNING id""",
-            SQL(", ").join(rows),
-        ))
+                SQL(", ").join(rows),
+            )
+        )
         ids = [row[0] for row in env.cr.fetchall()]
         recipients = [
             SQL("(%s, %s)", message_id, partner_id)
@@ -57,10 +71,12 @@ def insert_log_messages(env, model, logs, *, subtype_xmlid="mail.mt_comment", in
             for partner_id in partners
         ]
         if recipients:
-            env.cr.execute(SQL(
-                "INSERT INTO mail_message_res_partner_rel (mail_message_id, res_partner_id) VALUES %s",
-                SQL(", ").join(recipients),
-            ))
+            env.cr.execute(
+                SQL(
+                    "INSERT INTO mail_message_res_partner_rel (mail_message_id, res_partner_id) VALUES %s",
+                    SQL(", ").join(recipients),
+                )
+            )
         message_ids += ids
     # the records' message lists in the cache no longer match the database
     env["mail.message"].invalidate_model()

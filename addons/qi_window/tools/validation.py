@@ -32,7 +32,7 @@ def check_phone(env, value, label):
     if value and not is_valid_phone(value):
         raise ValidationError(
             env._(
-                "%(field)s \"%(value)s\" is not a valid phone number. Use a mobile number "
+                '%(field)s "%(value)s" is not a valid phone number. Use a mobile number '
                 "(13812345678), a landline with area code (0335-1234567, extension allowed), "
                 "a 400/800 number or a public hotline such as 12345.",
                 field=label,
@@ -46,7 +46,7 @@ def check_email(env, value, label):
     if value and not is_valid_email(value):
         raise ValidationError(
             env._(
-                "%(field)s \"%(value)s\" is not a valid e-mail address (expected name@example.cn).",
+                '%(field)s "%(value)s" is not a valid e-mail address (expected name@example.cn).',
                 field=label,
                 value=value,
             )

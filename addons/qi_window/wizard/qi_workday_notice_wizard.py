@@ -30,14 +30,17 @@ class QiWorkdayNoticeWizard(models.TransientModel):
             day = line.date_from
             while day <= line.date_to:
                 if day.year != self.year:
-                    raise UserError(self.env._(
-                        "%(name)s: %(day)s is not in %(year)s.", name=line.name, day=day, year=self.year
-                    ))
+                    raise UserError(
+                        self.env._("%(name)s: %(day)s is not in %(year)s.", name=line.name, day=day, year=self.year)
+                    )
                 if line.day_type == "workday" and day.weekday() < 5:
-                    raise UserError(self.env._(
-                        "%(name)s: %(day)s is a weekday already; a make-up working day is a Saturday or Sunday.",
-                        name=line.name, day=day,
-                    ))
+                    raise UserError(
+                        self.env._(
+                            "%(name)s: %(day)s is a weekday already; a make-up working day is a Saturday or Sunday.",
+                            name=line.name,
+                            day=day,
+                        )
+                    )
                 if day in days and days[day][0] != line.day_type:
                     raise UserError(self.env._("%s is entered both as a day off and as a working day.", day))
                 days[day] = (line.day_type, line.name)

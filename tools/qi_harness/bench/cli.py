@@ -40,24 +40,35 @@ os.environ.setdefault("PGPORT", "5432")
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog=PROG, description=BENCH_DOC.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog="The matching benchmark: bin/qi-benchmark matching --help")
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=BENCH_DOC.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="The matching benchmark: bin/qi-benchmark matching --help",
+    )
     parser.add_argument("--cases", type=int, default=100000, help="qi.case rows (and as many project.task rows)")
     parser.add_argument("--tasks", type=int, help="project.task rows (default: --cases)")
     parser.add_argument("--partners", type=int, default=3000, help="service objects (default 3000)")
     parser.add_argument("--runs", type=int, default=3, help="measured runs per operation, after a warm-up")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the database and its data dir (with the snapshot of the addons)")
-    parser.add_argument("--reuse", metavar="DB", help="measure an existing database kept by --keep "
-                        "(no install, no data generation; never dropped)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database and its data dir (with the snapshot of the addons)"
+    )
+    parser.add_argument(
+        "--reuse",
+        metavar="DB",
+        help="measure an existing database kept by --keep (no install, no data generation; never dropped)",
+    )
     parser.add_argument("--skip-views", action="store_true")
     parser.add_argument("--skip-cron", action="store_true")
     parser.add_argument("--skip-trigger", action="store_true", help="skip the ir.cron scheduler run")
-    parser.add_argument("--skip-recompute", action="store_true",
-                        help="skip the recompute of provisional deadlines after next year's notice")
-    parser.add_argument("--show-queries", action="store_true",
-                        help="print the slowest queries of each view call (fastest run)")
+    parser.add_argument(
+        "--skip-recompute",
+        action="store_true",
+        help="skip the recompute of provisional deadlines after next year's notice",
+    )
+    parser.add_argument(
+        "--show-queries", action="store_true", help="print the slowest queries of each view call (fastest run)"
+    )
     parser.add_argument("--json", metavar="FILE", help="write every measurement to FILE")
     parser.add_argument("--conf", default=DEFAULT_CONF)
     parser.add_argument("--_worker", dest="worker_mode", help=argparse.SUPPRESS)
@@ -76,10 +87,16 @@ def parse_matching_args(argv):
     parser.add_argument("--providers", type=int, default=2000, help="providers at full size (default 2000)")
     parser.add_argument("--experts", type=int, default=5000, help="experts at full size (default 5000)")
     parser.add_argument("--rounds", type=int, default=20, help="measured matches at each size (default 20)")
-    parser.add_argument("--show-queries", action="store_true", help="print the queries of one measured match at each size")
+    parser.add_argument(
+        "--show-queries", action="store_true", help="print the queries of one measured match at each size"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database and its data dir")
-    parser.add_argument("--reuse", metavar="DB", help="measure on an existing database where qi_catalogue is "
-                        "installed, with the working tree's addons (never dropped; the resources are rolled back)")
+    parser.add_argument(
+        "--reuse",
+        metavar="DB",
+        help="measure on an existing database where qi_catalogue is "
+        "installed, with the working tree's addons (never dropped; the resources are rolled back)",
+    )
     parser.add_argument("--conf", default=DEFAULT_CONF)
     return parser.parse_args(argv)
 
@@ -113,8 +130,10 @@ def main(argv):
             info = seed.generate(registry, args.cases, args.tasks, args.partners, args.addons)
             vacuum_analyze(args.db, seed.GENERATED_TABLES)
             run_report["generate_s"] = time.perf_counter() - t0
-            log(f"generated in {run_report['generate_s']:.1f} s: {info['cases']} cases ({info['open_cases']} open, "
-                f"{info['case_items']} requested items), {info['tasks']} tasks")
+            log(
+                f"generated in {run_report['generate_s']:.1f} s: {info['cases']} cases ({info['open_cases']} open, "
+                f"{info['case_items']} requested items), {info['tasks']} tasks"
+            )
         else:
             info = kept
         run_report["data"] = info
@@ -172,8 +191,10 @@ def session(args, modules, reuse_addons, body, run_report):
         qi_modules = [m for m in modules if m.startswith("qi_")]
         args.addons = reuse_addons or snapshot_addons(os.path.join(db.data_dir, "addons"), qi_modules)
         run_report["sources"] = source_fingerprint(args.addons, qi_modules)
-        log(f"database {args.db}, data dir {args.data_dir}, {os.cpu_count()} CPUs, Odoo {release.version}, "
-            f"addons sources sha256 {run_report['sources']}, load average {os.getloadavg()[0]:.2f}")
+        log(
+            f"database {args.db}, data dir {args.data_dir}, {os.cpu_count()} CPUs, Odoo {release.version}, "
+            f"addons sources sha256 {run_report['sources']}, load average {os.getloadavg()[0]:.2f}"
+        )
         if db.owned:
             t0 = time.perf_counter()
             log(f"installing {','.join(modules)} (no demo data) ...")

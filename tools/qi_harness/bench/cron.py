@@ -92,25 +92,37 @@ def prepare_cron(registry, db, info):
             {"today": today, "warn": warn_limit},
         )
         cr.execute("DELETE FROM mail_activity WHERE res_model = 'qi.case'")
-        cr.execute("""SELECT count(*), count(*) FILTER (WHERE date_deadline < %(t)s),
+        cr.execute(
+            """SELECT count(*), count(*) FILTER (WHERE date_deadline < %(t)s),
                              count(*) FILTER (WHERE date_deadline BETWEEN %(t)s AND %(w)s AND stage_code <> 'new'),
                              count(*) FILTER (WHERE stage_code = 'new' AND date_accept_due < %(t)s),
                              count(*) FILTER (WHERE date_materials_complete IS NOT NULL)
-                      FROM qi_case WHERE is_open""", {"t": today, "w": warn_limit})
+                      FROM qi_case WHERE is_open""",
+            {"t": today, "w": warn_limit},
+        )
         total, overdue, due_soon, not_accepted, clocked = cr.fetchone()
         cr.commit()
     vacuum_analyze(db, ["qi_case", "mail_activity"])
-    return {"today": str(today), "warn_limit": str(warn_limit), "open": total, "overdue": overdue,
-            "due_soon": due_soon, "not_accepted": not_accepted, "clocked": clocked}
+    return {
+        "today": str(today),
+        "warn_limit": str(warn_limit),
+        "open": total,
+        "overdue": overdue,
+        "due_soon": due_soon,
+        "not_accepted": not_accepted,
+        "clocked": clocked,
+    }
 
 
 def reopen(registry, args, info):
     """prepare_cron, logged: the data of the cron and recompute scenarios."""
     log("cron: reopening every case and spreading deadlines ...")
     data = prepare_cron(registry, args.db, info)
-    log(f"cron data: {data['open']} open cases, {data['overdue']} past their deadline, {data['due_soon']} due by "
+    log(
+        f"cron data: {data['open']} open cases, {data['overdue']} past their deadline, {data['due_soon']} due by "
         f"{data['warn_limit']}, {data['not_accepted']} not accepted in time, {data['clocked']} with a running clock "
-        f"(today {data['today']})")
+        f"(today {data['today']})"
+    )
     return data
 
 
@@ -127,7 +139,8 @@ def settle_cron_flags(registry, cron_data):
                WHERE is_open""",
             {"t": cron_data["today"], "w": cron_data["warn_limit"]},
         )
-        cr.execute("""UPDATE qi_case SET is_overdue = overdue_reason IS NOT NULL,
+        cr.execute(
+            """UPDATE qi_case SET is_overdue = overdue_reason IS NOT NULL,
                                          deadline_state = coalesce(overdue_reason, 'on_time'),
                                          warning_level = CASE WHEN overdue_reason IS NOT NULL THEN 'red'
                                              WHEN stage_code <> 'new' AND date_deadline BETWEEN %(t)s AND %(w)s
@@ -141,7 +154,9 @@ def settle_cron_flags(registry, cron_data):
                                                   AND date_deadline BETWEEN %(t)s AND %(w)s THEN 'yellow'
                                              ELSE ladder_step END,
                                          ladder_deadline = coalesce(date_deadline, date_accept_due)
-                      WHERE is_open""", {"t": cron_data["today"], "w": cron_data["warn_limit"]})
+                      WHERE is_open""",
+            {"t": cron_data["today"], "w": cron_data["warn_limit"]},
+        )
 
 
 def warning_limit(env, today, warn_days):
@@ -177,11 +192,13 @@ def run(args, registry, info, run_report):
 def run_cron(args, mode, label):
     result = run_worker(args, mode, f"cron: {label}")
     result["label"] = label
-    log(f"cron: {label}: {result['wall']:.1f} s wall, {result['sql']:.1f} s SQL, {result['queries']} queries, "
+    log(
+        f"cron: {label}: {result['wall']:.1f} s wall, {result['sql']:.1f} s SQL, {result['queries']} queries, "
         f"peak RSS {result['peak_rss'] / 2**20:.0f} MiB, {result['clocked_done']}/{result['clocked']} running "
         f"cases reached, {result['activities_created']} activities, {result['mails_created']} mails; "
         f"levels {result.get('levels')}, steps {result.get('steps')}, {result.get('deemed')} deemed complete"
-        + (f"; ERROR {result['error']}" + (" (rolled back)" if mode == "direct" else "") if result.get("error") else ""))
+        + (f"; ERROR {result['error']}" + (" (rolled back)" if mode == "direct" else "") if result.get("error") else "")
+    )
     return result
 
 
@@ -226,8 +243,10 @@ def worker(args, registry):
             cr.execute("SELECT count(*) FROM mail_mail")
             result["mails_created"] = cr.fetchone()[0] - mails_before
             if args.worker_mode == "trigger":
-                cr.execute("SELECT count(*), sum(done), min(remaining) FROM ir_cron_progress "
-                           "WHERE id > %s AND cron_id = %s", [last_progress, cron.id])
+                cr.execute(
+                    "SELECT count(*), sum(done), min(remaining) FROM ir_cron_progress WHERE id > %s AND cron_id = %s",
+                    [last_progress, cron.id],
+                )
                 result["loops"], result["progress_done"], result["progress_remaining"] = cr.fetchone()
 
         cpu0 = time.process_time()

@@ -25,51 +25,58 @@ MAX_MATCH_MS = 100.0
 
 def create_resources(env, rng, first, count_providers, count_experts, items, regions, industries, windows):
     Partner = env["res.partner"].with_context(tracking_disable=True, mail_create_nolog=True)
-    providers = Partner.create([
-        {
-            "name": f"Bench Provider {first + n}",
-            "is_company": True,
-            "is_qi_provider": True,
-            "qi_uscc": make_uscc(f"91130302MB{first + n:06d}W"),
-            "qi_item_ids": [Command.set(rng.sample(items.ids, 3))],
-            "qi_industry_ids": [Command.set(rng.sample(industries.ids, 2))],
-            "qi_region_ids": [Command.set(rng.sample(regions.ids, 2))],
-            "qi_capacity": rng.choice([0, 3, 5, 10]),
-        }
-        for n in range(count_providers)
-    ])
-    env["qi.provider.qualification"].with_context(tracking_disable=True).create([
-        {
-            "provider_id": provider.id,
-            "qualification_type": rng.choice(["cma", "cnas_lab", "other"]),
-            "number": f"BQ-{provider.id}",
-            "date_to": f"{rng.choice([2020, 2027, 2030])}-06-30",
-            "scope_item_ids": [Command.set(provider.qi_item_ids.ids[:2])],
-        }
-        for provider in providers
-    ])
-    env["qi.provider.station"].create([
-        {"provider_id": provider.id, "window_id": rng.choice(windows.ids), "date_from": "2024-01-01"}
-        for provider in providers
-        if rng.random() < 0.2
-    ])
-    persons = Partner.create([
-        {"name": f"Bench Expert {first + n}", "parent_id": rng.choice(providers.ids)}
-        for n in range(count_experts)
-    ])
+    providers = Partner.create(
+        [
+            {
+                "name": f"Bench Provider {first + n}",
+                "is_company": True,
+                "is_qi_provider": True,
+                "qi_uscc": make_uscc(f"91130302MB{first + n:06d}W"),
+                "qi_item_ids": [Command.set(rng.sample(items.ids, 3))],
+                "qi_industry_ids": [Command.set(rng.sample(industries.ids, 2))],
+                "qi_region_ids": [Command.set(rng.sample(regions.ids, 2))],
+                "qi_capacity": rng.choice([0, 3, 5, 10]),
+            }
+            for n in range(count_providers)
+        ]
+    )
+    env["qi.provider.qualification"].with_context(tracking_disable=True).create(
+        [
+            {
+                "provider_id": provider.id,
+                "qualification_type": rng.choice(["cma", "cnas_lab", "other"]),
+                "number": f"BQ-{provider.id}",
+                "date_to": f"{rng.choice([2020, 2027, 2030])}-06-30",
+                "scope_item_ids": [Command.set(provider.qi_item_ids.ids[:2])],
+            }
+            for provider in providers
+        ]
+    )
+    env["qi.provider.station"].create(
+        [
+            {"provider_id": provider.id, "window_id": rng.choice(windows.ids), "date_from": "2024-01-01"}
+            for provider in providers
+            if rng.random() < 0.2
+        ]
+    )
+    persons = Partner.create(
+        [{"name": f"Bench Expert {first + n}", "parent_id": rng.choice(providers.ids)} for n in range(count_experts)]
+    )
     categories = items.category_id
-    env["qi.expert"].with_context(tracking_disable=True).create([
-        {
-            "partner_id": person.id,
-            "item_ids": [Command.set(rng.sample(items.ids, 2))],
-            "category_ids": [Command.set(rng.sample(categories.ids, 1))],
-            "industry_ids": [Command.set(rng.sample(industries.ids, 2))],
-            "region_id": rng.choice(regions.ids),
-            "availability": rng.choice(["available", "available", "busy", "unavailable"]),
-            "max_assignments": rng.choice([1, 2, 3, 5]),
-        }
-        for person in persons
-    ])
+    env["qi.expert"].with_context(tracking_disable=True).create(
+        [
+            {
+                "partner_id": person.id,
+                "item_ids": [Command.set(rng.sample(items.ids, 2))],
+                "category_ids": [Command.set(rng.sample(categories.ids, 1))],
+                "industry_ids": [Command.set(rng.sample(industries.ids, 2))],
+                "region_id": rng.choice(regions.ids),
+                "availability": rng.choice(["available", "available", "busy", "unavailable"]),
+                "max_assignments": rng.choice([1, 2, 3, 5]),
+            }
+            for person in persons
+        ]
+    )
     env.flush_all()
     # what autovacuum does on a live database: the planner needs the new rows' statistics
     env.cr.execute(
@@ -116,23 +123,38 @@ def run(registry, args):
             regions = env["qi.region"].search([])
             industries = env["res.partner.industry"].search([])
             windows = env["qi.window"].search([]) or env["qi.window"].create({"name": "Bench Window", "code": "BW1"})
-            enterprise = env["res.partner"].create({
-                "name": "Bench Enterprise", "is_company": True, "industry_id": industries[0].id,
-                "qi_region_id": regions[-1].id,
-            })
+            enterprise = env["res.partner"].create(
+                {
+                    "name": "Bench Enterprise",
+                    "is_company": True,
+                    "industry_id": industries[0].id,
+                    "qi_region_id": regions[-1].id,
+                }
+            )
             item = env.ref("qi_catalogue.qi_service_item_6_1_3_1")
             log(f"matching: {small_providers} providers, {small_experts} experts ...")
             create_resources(env, rng, 0, small_providers, small_experts, items, regions, industries, windows)
             small = measure(env, item, enterprise, windows[0], "small", args.rounds, record=args.show_queries)
             log(f"matching: up to {args.providers} providers, {args.experts} experts ...")
-            create_resources(env, rng, small_providers, args.providers - small_providers,
-                             args.experts - small_experts, items, regions, industries, windows)
+            create_resources(
+                env,
+                rng,
+                small_providers,
+                args.providers - small_providers,
+                args.experts - small_experts,
+                items,
+                regions,
+                industries,
+                windows,
+            )
             large = measure(env, item, enterprise, windows[0], "large", args.rounds, record=args.show_queries)
         finally:
             cr.rollback()
     same_count, fast = small[0] == large[0], large[1] < MAX_MATCH_MS
-    print(f"query count independent of the number of resources: {same_count} "
-          f"| under {MAX_MATCH_MS:.0f} ms at full size: {fast}")
+    print(
+        f"query count independent of the number of resources: {same_count} "
+        f"| under {MAX_MATCH_MS:.0f} ms at full size: {fast}"
+    )
     failures = []
     if not same_count:
         failures.append(f"matching: {large[0]} queries at full size, {small[0]} at the small size")

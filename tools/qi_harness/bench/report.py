@@ -11,7 +11,7 @@ MAX_SQL_S = 0.1
 MAX_RATIO = 1.2
 CRON_MAX_S = 60.0
 CRON_DAILY_MAX_S = 30.0  # issue 12: the daily run with the red/yellow ladder on
-CRON_MAX_RSS = 1024 ** 3
+CRON_MAX_RSS = 1024**3
 
 
 def judge_views(results):
@@ -50,21 +50,28 @@ def print_queries(results, top=6):
 
 
 def print_views(results):
-    head = (f"{'operation':<20} {'method':<29} | {'qi.case q':>9} {'SQL s':>7} {'total s':>7} | "
-            f"{'task q':>6} {'SQL s':>7} {'total s':>7} | {'SQL ratio':>9} | result")
+    head = (
+        f"{'operation':<20} {'method':<29} | {'qi.case q':>9} {'SQL s':>7} {'total s':>7} | "
+        f"{'task q':>6} {'SQL s':>7} {'total s':>7} | {'SQL ratio':>9} | result"
+    )
     print(head)
     print("-" * len(head))
     for name, row in results.items():
         qi, task = row["qi"], row["task"]
-        task_cols = (f"{task['queries']:>6} {task['sql']:>7.3f} {task['total']:>7.3f}" if task
-                     else f"{'-':>6} {'-':>7} {'-':>7}")
+        task_cols = (
+            f"{task['queries']:>6} {task['sql']:>7.3f} {task['total']:>7.3f}" if task else f"{'-':>6} {'-':>7} {'-':>7}"
+        )
         ratio = f"{row['ratio']:>9.2f}" if row.get("ratio") is not None else f"{'-':>9}"
-        print(f"{name:<20} {row['method']:<29} | {qi['queries']:>9} {qi['sql']:>7.3f} {qi['total']:>7.3f} | "
-              f"{task_cols} | {ratio} | {row['verdict']}")
+        print(
+            f"{name:<20} {row['method']:<29} | {qi['queries']:>9} {qi['sql']:>7.3f} {qi['total']:>7.3f} | "
+            f"{task_cols} | {ratio} | {row['verdict']}"
+        )
     print()
     for name, row in results.items():
-        print(f"  {name}: qi.case {row['qi']['result_size']}"
-              + (f"; project.task {row['task']['result_size']}" if row["task"] else ""))
+        print(
+            f"  {name}: qi.case {row['qi']['result_size']}"
+            + (f"; project.task {row['task']['result_size']}" if row["task"] else "")
+        )
 
 
 def _time_and_memory_checks(result, limit):
@@ -96,22 +103,28 @@ def judge_cron(result):
 
 def print_cron(results):
     notes = []
-    head = (f"{'cron run':<44} | {'wall s':>7} {'SQL s':>7} {'py CPU s':>8} {'queries':>8} | {'peak RSS':>9} {'(start)':>9} | "
-            f"{'cases reached':>15} {'activities':>10} {'mails':>6} | result")
+    head = (
+        f"{'cron run':<44} | {'wall s':>7} {'SQL s':>7} {'py CPU s':>8} {'queries':>8} | {'peak RSS':>9} {'(start)':>9} | "
+        f"{'cases reached':>15} {'activities':>10} {'mails':>6} | result"
+    )
     print(head)
     print("-" * len(head))
     for r in results:
-        print(f"{r['label']:<44} | {r['wall']:>7.1f} {r['sql']:>7.1f} {r['cpu']:>8.1f} {r['queries']:>8} | "
-              f"{r['peak_rss'] / 2**20:>5.0f} MiB {r['rss_before'] / 2**20:>5.0f} MiB | "
-              f"{r['clocked_done']:>7}/{r['clocked'] or '?':<7} {r['activities_created'] or 0:>10} "
-              f"{r['mails_created'] or 0:>6} | "
-              f"{r['verdict']}")
+        print(
+            f"{r['label']:<44} | {r['wall']:>7.1f} {r['sql']:>7.1f} {r['cpu']:>8.1f} {r['queries']:>8} | "
+            f"{r['peak_rss'] / 2**20:>5.0f} MiB {r['rss_before'] / 2**20:>5.0f} MiB | "
+            f"{r['clocked_done']:>7}/{r['clocked'] or '?':<7} {r['activities_created'] or 0:>10} "
+            f"{r['mails_created'] or 0:>6} | "
+            f"{r['verdict']}"
+        )
         if r["label"].endswith("*"):
             notes.append("* the first run was rolled back: its flags, warnings and escalations were set by SQL")
         if r["mode"] == "trigger" and r.get("loops") is not None:
-            print(f"{'':<44}   {r.get('job_runs', 1)} job run(s); ir.cron.progress: {r['loops']} loop(s), "
-                  f"done {r['progress_done']}, "
-                  f"remaining {r['progress_remaining']}; highest case id reached {r['last_id_done']}")
+            print(
+                f"{'':<44}   {r.get('job_runs', 1)} job run(s); ir.cron.progress: {r['loops']} loop(s), "
+                f"done {r['progress_done']}, "
+                f"remaining {r['progress_remaining']}; highest case id reached {r['last_id_done']}"
+            )
     for note in notes:
         print(note)
 

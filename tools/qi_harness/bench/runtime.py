@@ -60,8 +60,9 @@ def snapshot_addons(target, modules):
     (the install, the measurements and every worker use the copy)."""
     os.makedirs(target)
     for module in modules:
-        shutil.copytree(SOURCE_ADDONS / module, os.path.join(target, module),
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(
+            SOURCE_ADDONS / module, os.path.join(target, module), ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
     return target
 
 
@@ -82,8 +83,22 @@ def source_fingerprint(addons, modules):
 def install(args, modules):
     """``odoo -i modules`` without demo data; an install that logs an ERROR fails."""
     logfile = os.path.join(args.data_dir, "install.log")
-    cmd = [sys.executable, "-m", "odoo", "-c", args.conf, f"--addons-path={args.addons}", f"--data-dir={args.data_dir}",
-           "-d", args.db, "-i", modules, "--stop-after-init", "--log-level=warn", "--http-port=0"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "odoo",
+        "-c",
+        args.conf,
+        f"--addons-path={args.addons}",
+        f"--data-dir={args.data_dir}",
+        "-d",
+        args.db,
+        "-i",
+        modules,
+        "--stop-after-init",
+        "--log-level=warn",
+        "--http-port=0",
+    ]
     with open(logfile, "w") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
         CHILDREN.append(proc)
@@ -201,8 +216,20 @@ def profiled(name):
 def run_worker(args, mode, message):
     """Run ``bin/qi-benchmark --_worker mode`` on the run's database, echo its
     output indented, and return the result it printed."""
-    cmd = [sys.executable, str(LAUNCHER), "--_worker", mode, "--conf", args.conf,
-           "--_db", args.db, "--_data-dir", args.data_dir, "--_addons", args.addons]
+    cmd = [
+        sys.executable,
+        str(LAUNCHER),
+        "--_worker",
+        mode,
+        "--conf",
+        args.conf,
+        "--_db",
+        args.db,
+        "--_data-dir",
+        args.data_dir,
+        "--_addons",
+        args.addons,
+    ]
     log(f"{message} (load average {os.getloadavg()[0]:.2f}) ...")
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     CHILDREN.append(proc)
@@ -213,7 +240,7 @@ def run_worker(args, mode, message):
             sys.stdout.write("    | " + line)
     proc.wait()
     CHILDREN.remove(proc)
-    result = next((json.loads(line[len(RESULT_TAG):]) for line in output if line.startswith(RESULT_TAG)), None)
+    result = next((json.loads(line[len(RESULT_TAG) :]) for line in output if line.startswith(RESULT_TAG)), None)
     if proc.returncode or result is None:
         raise RuntimeError(f"{mode} worker failed with exit code {proc.returncode}")
     return result

@@ -58,30 +58,67 @@ def generate(registry, n_cases, n_tasks, n_partners, addons):
     check_codes("seed.RECENT_SPREAD", [code for code, _share in RECENT_SPREAD])
     check_codes("seed.OLDER_SPREAD", [code for code, _share in OLDER_SPREAD])
     with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True,
-                                                 "mail_create_nosubscribe": True, "no_reset_password": True})
+        env = api.Environment(
+            cr,
+            SUPERUSER_ID,
+            {
+                "tracking_disable": True,
+                "mail_create_nolog": True,
+                "mail_create_nosubscribe": True,
+                "no_reset_password": True,
+            },
+        )
         company = env.ref("base.main_company")
         Users = env["res.users"]
         g_qi_user = env.ref("qi_window.group_qi_user")
         g_qi_manager = env.ref("qi_window.group_qi_manager")
         g_pm = env.ref("project.group_project_manager")
         g_project_user = env.ref("project.group_project_user")
-        staff = Users.create([
-            {"name": f"Bench Staff {i}", "login": f"bench_staff_{i}", "email": f"staff{i}@bench.example.cn",
-             "tz": TZ, "group_ids": [Command.set([g_qi_user.id, g_project_user.id])]}
-            for i in range(1, STAFF + 1)
-        ])
-        leader = Users.create({"name": "Bench Window Leader", "login": "bench_leader", "tz": TZ,
-                               "email": "leader@bench.example.cn",
-                               "group_ids": [Command.set([g_qi_manager.id])]})
-        pm = Users.create({"name": "Bench Project Manager", "login": "bench_pm", "tz": TZ,
-                           "email": "pm@bench.example.cn", "group_ids": [Command.set([g_pm.id])]})
-        windows = env["qi.window"].create([
-            {"name": f"Bench Window {i}", "code": f"BW{i}", "leader_id": leader.id, "company_id": company.id,
-             "staff_ids": [Command.create({"user_id": staff[2 * (i - 1)].id}),
-                           Command.create({"user_id": staff[2 * (i - 1) + 1].id})]}
-            for i in range(1, WINDOWS + 1)
-        ])
+        staff = Users.create(
+            [
+                {
+                    "name": f"Bench Staff {i}",
+                    "login": f"bench_staff_{i}",
+                    "email": f"staff{i}@bench.example.cn",
+                    "tz": TZ,
+                    "group_ids": [Command.set([g_qi_user.id, g_project_user.id])],
+                }
+                for i in range(1, STAFF + 1)
+            ]
+        )
+        leader = Users.create(
+            {
+                "name": "Bench Window Leader",
+                "login": "bench_leader",
+                "tz": TZ,
+                "email": "leader@bench.example.cn",
+                "group_ids": [Command.set([g_qi_manager.id])],
+            }
+        )
+        pm = Users.create(
+            {
+                "name": "Bench Project Manager",
+                "login": "bench_pm",
+                "tz": TZ,
+                "email": "pm@bench.example.cn",
+                "group_ids": [Command.set([g_pm.id])],
+            }
+        )
+        windows = env["qi.window"].create(
+            [
+                {
+                    "name": f"Bench Window {i}",
+                    "code": f"BW{i}",
+                    "leader_id": leader.id,
+                    "company_id": company.id,
+                    "staff_ids": [
+                        Command.create({"user_id": staff[2 * (i - 1)].id}),
+                        Command.create({"user_id": staff[2 * (i - 1) + 1].id}),
+                    ],
+                }
+                for i in range(1, WINDOWS + 1)
+            ]
+        )
         stages = {s.code: s.id for s in env["qi.case.stage"].search([])}
         if set(STAGES) - set(stages):
             raise RuntimeError(f"qi_case installed no stage for {sorted(set(STAGES) - set(stages))}")
@@ -89,13 +126,16 @@ def generate(registry, n_cases, n_tasks, n_partners, addons):
         if not items:
             raise RuntimeError("qi_catalogue installed no service item")
         default_limit = int(env["ir.config_parameter"].sudo().get_param("qi_case.default_time_limit_days", 20))
-        project = env["project.project"].create({"name": "Bench Project", "privacy_visibility": "employees",
-                                                 "company_id": company.id, "user_id": pm.id})
+        project = env["project.project"].create(
+            {"name": "Bench Project", "privacy_visibility": "employees", "company_id": company.id, "user_id": pm.id}
+        )
         # 8 stages, 3 folded, like qi.case's
-        task_stages = env["project.task.type"].create([
-            {"name": name, "sequence": i, "fold": i >= 5, "project_ids": [Command.link(project.id)]}
-            for i, name in enumerate(TASK_STAGES)
-        ])
+        task_stages = env["project.task.type"].create(
+            [
+                {"name": name, "sequence": i, "fold": i >= 5, "project_ids": [Command.link(project.id)]}
+                for i, name in enumerate(TASK_STAGES)
+            ]
+        )
         env.flush_all()
 
         # partners: a few thousand enterprises
@@ -118,12 +158,45 @@ def generate(registry, n_cases, n_tasks, n_partners, addons):
         cr.execute("SELECT COALESCE(MAX(id), 0) FROM qi_case")
         base = cr.fetchone()[0]
         case_columns = [
-            "id", "name", "subject", "description", "partner_id", "window_id", "company_id", "channel",
-            "stage_id", "stage_code", "is_open", "priority", "user_id", "date_received", "date_accept_due",
-            "date_accepted", "materials_state", "date_materials_complete", "time_limit_days", "extension_days",
-            "date_deadline", "date_completed", "date_closed", "is_overdue", "overdue_reason", "deadline_state",
-            "completed_on_time", "on_time_rate", "days_used", "close_reason", "category_id", "is_package", "color", "email_from",
-            "create_uid", "create_date", "write_uid", "write_date", "warning_level",
+            "id",
+            "name",
+            "subject",
+            "description",
+            "partner_id",
+            "window_id",
+            "company_id",
+            "channel",
+            "stage_id",
+            "stage_code",
+            "is_open",
+            "priority",
+            "user_id",
+            "date_received",
+            "date_accept_due",
+            "date_accepted",
+            "materials_state",
+            "date_materials_complete",
+            "time_limit_days",
+            "extension_days",
+            "date_deadline",
+            "date_completed",
+            "date_closed",
+            "is_overdue",
+            "overdue_reason",
+            "deadline_state",
+            "completed_on_time",
+            "on_time_rate",
+            "days_used",
+            "close_reason",
+            "category_id",
+            "is_package",
+            "color",
+            "email_from",
+            "create_uid",
+            "create_date",
+            "write_uid",
+            "write_date",
+            "warning_level",
         ]
         check_columns(cr, "qi_case", case_columns)
         cr.execute("SELECT setseed(0.4242)")
@@ -141,16 +214,31 @@ def generate(registry, n_cases, n_tasks, n_partners, addons):
         today = fields.Date.context_today(env["qi.case"].with_context(tz=TZ))
         query = _CASE_INSERT.format(
             columns=", ".join(case_columns),
-            partners=sql_array(partner_ids), n_partners=len(partner_ids),
-            windows=sql_array(windows.ids), n_windows=len(windows),
-            channels=sql_text_array(CHANNELS), n_channels=len(CHANNELS),
-            staff=sql_array(staff.ids), n_staff=len(staff),
+            partners=sql_array(partner_ids),
+            n_partners=len(partner_ids),
+            windows=sql_array(windows.ids),
+            n_windows=len(windows),
+            channels=sql_text_array(CHANNELS),
+            n_channels=len(CHANNELS),
+            staff=sql_array(staff.ids),
+            n_staff=len(staff),
             limits=sql_array(items.mapped("time_limit_days")),
             categories=sql_array([item.category_id.id or 0 for item in items]),
-            recent_stage=sql_spread("s.r_stage", RECENT_SPREAD), older_stage=sql_spread("s.r_stage", OLDER_SPREAD),
+            recent_stage=sql_spread("s.r_stage", RECENT_SPREAD),
+            older_stage=sql_spread("s.r_stage", OLDER_SPREAD),
         )
-        cr.execute(query, {"base": base, "company": company.id, "tz": TZ, "today": today,
-                           "default_limit": default_limit, "final": list(FINAL_CODES), "done": list(DONE_CODES)})
+        cr.execute(
+            query,
+            {
+                "base": base,
+                "company": company.id,
+                "tz": TZ,
+                "today": today,
+                "default_limit": default_limit,
+                "final": list(FINAL_CODES),
+                "done": list(DONE_CODES),
+            },
+        )
         cr.execute(
             f"""INSERT INTO qi_case_service_item_rel (case_id, item_id)
                 SELECT DISTINCT %s + s.n, ({sql_array(items.ids)})[x]
@@ -164,11 +252,36 @@ def generate(registry, n_cases, n_tasks, n_partners, addons):
         cr.execute("SELECT COALESCE(MAX(id), 0) FROM project_task")
         tbase = cr.fetchone()[0]
         task_columns = [
-            "id", "name", "description", "project_id", "stage_id", "state", "priority", "sequence", "company_id",
-            "active", "display_in_project", "is_template", "has_template_ancestor", "recurring_task", "partner_id",
-            "date_deadline", "date_assign", "date_end", "date_last_stage_update", "allocated_hours",
-            "working_hours_open", "working_hours_close", "working_days_open", "working_days_close", "color",
-            "email_from", "create_uid", "create_date", "write_uid", "write_date",
+            "id",
+            "name",
+            "description",
+            "project_id",
+            "stage_id",
+            "state",
+            "priority",
+            "sequence",
+            "company_id",
+            "active",
+            "display_in_project",
+            "is_template",
+            "has_template_ancestor",
+            "recurring_task",
+            "partner_id",
+            "date_deadline",
+            "date_assign",
+            "date_end",
+            "date_last_stage_update",
+            "allocated_hours",
+            "working_hours_open",
+            "working_hours_close",
+            "working_days_open",
+            "working_days_close",
+            "color",
+            "email_from",
+            "create_uid",
+            "create_date",
+            "write_uid",
+            "write_date",
         ]
         check_columns(cr, "project_task", task_columns)
         cr.execute(
@@ -179,8 +292,12 @@ def generate(registry, n_cases, n_tasks, n_partners, addons):
             [n_tasks],
         )
         cr.execute(
-            _TASK_INSERT.format(columns=", ".join(task_columns), partners=sql_array(partner_ids),
-                                n_partners=len(partner_ids), stages=sql_array(task_stages.ids)),
+            _TASK_INSERT.format(
+                columns=", ".join(task_columns),
+                partners=sql_array(partner_ids),
+                n_partners=len(partner_ids),
+                stages=sql_array(task_stages.ids),
+            ),
             {"base": tbase, "project": project.id, "company": company.id},
         )
         cr.execute(
@@ -193,8 +310,13 @@ def generate(registry, n_cases, n_tasks, n_partners, addons):
         cr.execute("SELECT setval('project_task_id_seq', (SELECT MAX(id) FROM project_task))")
         env.invalidate_all()
         info = {
-            "leader_uid": leader.id, "pm_uid": pm.id, "company_id": company.id, "project_id": project.id,
-            "staff_ids": staff.ids, "window_ids": windows.ids, "addons": addons,
+            "leader_uid": leader.id,
+            "pm_uid": pm.id,
+            "company_id": company.id,
+            "project_id": project.id,
+            "staff_ids": staff.ids,
+            "window_ids": windows.ids,
+            "addons": addons,
         }
         cr.execute("SELECT count(*), count(*) FILTER (WHERE is_open) FROM qi_case")
         info["cases"], info["open_cases"] = cr.fetchone()

@@ -21,8 +21,14 @@ from . import report
 from .runtime import QueryMeter, log
 from .suite import TZ
 
-_ACTIVITY_DEPS = ["activity_exception_decoration", "activity_exception_icon", "activity_state",
-                  "activity_summary", "activity_type_icon", "activity_type_id"]
+_ACTIVITY_DEPS = [
+    "activity_exception_decoration",
+    "activity_exception_icon",
+    "activity_state",
+    "activity_summary",
+    "activity_type_icon",
+    "activity_type_id",
+]
 WIDGET_DEPS = {
     "list_activity": _ACTIVITY_DEPS,
     "kanban_activity": _ACTIVITY_DEPS,
@@ -34,8 +40,13 @@ WIDGET_DEPS = {
     "signature": ["write_date"],
 }
 VIEW_WIDGET_DEPS = {"subtask_counter": ["closed_subtask_count", "subtask_count"]}
-TAGS_WIDGETS = {"many2many_tags", "many2many_avatar_user", "many2many_tags_avatar", "many2many_avatar_employee",
-                "many2many_tags_email"}
+TAGS_WIDGETS = {
+    "many2many_tags",
+    "many2many_avatar_user",
+    "many2many_tags_avatar",
+    "many2many_avatar_employee",
+    "many2many_tags_email",
+}
 ALWAYS = {"True", "1", "true"}
 
 
@@ -96,8 +107,11 @@ def view_calls(env, model, action_xmlid, pivot_rows, pivot_col, domain=None):
     progressbar = next(kanban_arch.iter("progressbar"), None)
     measures = []
     for node in pivot_arch.iter("field"):
-        if node.get("type") == "measure" or (node.get("type") is None and node.get("invisible") not in ALWAYS
-                                             and Model._fields[node.get("name")].type in ("integer", "float", "monetary")):
+        if node.get("type") == "measure" or (
+            node.get("type") is None
+            and node.get("invisible") not in ALWAYS
+            and Model._fields[node.get("name")].type in ("integer", "float", "monetary")
+        ):
             field = Model._fields[node.get("name")]
             measures.append(f"{field.name}:{field.aggregator or 'sum'}")
     measures.append("__count")
@@ -105,20 +119,44 @@ def view_calls(env, model, action_xmlid, pivot_rows, pivot_col, domain=None):
     grouping_sets = [[], rows, cols, rows + cols]  # the divisors of the first pivot load
 
     calls = {
-        "list": ("web_search_read", lambda M: M.web_search_read(
-            domain, list_spec, offset=0, limit=80, order=list_order, count_limit=10001)),
-        "kanban": ("web_read_group", lambda M: M.with_context(read_group_expand=True).web_read_group(
-            domain, [group_by], [], order=kanban_order, auto_unfold=True, opening_info=[],
-            unfold_read_specification=kanban_spec, unfold_read_default_limit=40, groupby_read_specification={})),
-        "pivot": ("formatted_read_grouping_sets", lambda M: M.formatted_read_grouping_sets(
-            domain, grouping_sets, measures)),
+        "list": (
+            "web_search_read",
+            lambda M: M.web_search_read(domain, list_spec, offset=0, limit=80, order=list_order, count_limit=10001),
+        ),
+        "kanban": (
+            "web_read_group",
+            lambda M: M.with_context(read_group_expand=True).web_read_group(
+                domain,
+                [group_by],
+                [],
+                order=kanban_order,
+                auto_unfold=True,
+                opening_info=[],
+                unfold_read_specification=kanban_spec,
+                unfold_read_default_limit=40,
+                groupby_read_specification={},
+            ),
+        ),
+        "pivot": (
+            "formatted_read_grouping_sets",
+            lambda M: M.formatted_read_grouping_sets(domain, grouping_sets, measures),
+        ),
     }
     if progressbar is not None:
-        bar = {"field": progressbar.get("field"), "colors": json.loads(progressbar.get("colors")),
-               "help": progressbar.get("help")}
+        bar = {
+            "field": progressbar.get("field"),
+            "colors": json.loads(progressbar.get("colors")),
+            "help": progressbar.get("help"),
+        }
         calls["kanban progressbar"] = ("read_progress_bar", lambda M: M.read_progress_bar(domain, group_by, bar))
-    meta = {"group_by": group_by, "list_fields": sorted(list_spec), "kanban_fields": sorted(kanban_spec),
-            "measures": measures, "grouping_sets": grouping_sets, "domain": domain}
+    meta = {
+        "group_by": group_by,
+        "list_fields": sorted(list_spec),
+        "kanban_fields": sorted(kanban_spec),
+        "measures": measures,
+        "grouping_sets": grouping_sets,
+        "domain": domain,
+    }
     return calls, meta
 
 
@@ -177,17 +215,22 @@ def bench_views(registry, info, runs, record=False):
         env = api.Environment(cr, SUPERUSER_ID, {})
         base_ctx = {"lang": "en_US", "tz": TZ, "allowed_company_ids": [info["company_id"]], "bin_size": True}
         qi_ctx = dict(base_ctx, uid=info["leader_uid"])
-        task_ctx = dict(base_ctx, uid=info["pm_uid"], default_project_id=info["project_id"],
-                        show_project_update=True)
+        task_ctx = dict(base_ctx, uid=info["pm_uid"], default_project_id=info["project_id"], show_project_update=True)
         qi_env = api.Environment(cr, info["leader_uid"], qi_ctx)
         task_env = api.Environment(cr, info["pm_uid"], task_ctx)
-        qi_calls, qi_meta = view_calls(qi_env, "qi.case", "qi_case.qi_case_action", "window_id",
-                                       "date_received:month")
-        stat_calls, _stat_meta = view_calls(qi_env, "qi.case.statistics", "qi_case.qi_case_statistics_action",
-                                            "window_id", "month:month")
+        qi_calls, qi_meta = view_calls(qi_env, "qi.case", "qi_case.qi_case_action", "window_id", "date_received:month")
+        stat_calls, _stat_meta = view_calls(
+            qi_env, "qi.case.statistics", "qi_case.qi_case_statistics_action", "window_id", "month:month"
+        )
         task_domain = [("project_id", "=", info["project_id"]), ("has_template_ancestor", "=", False)]
-        task_calls, task_meta = view_calls(task_env, "project.task", "project.act_project_project_2_project_task_all",
-                                           "stage_id", "create_date:month", domain=task_domain)
+        task_calls, task_meta = view_calls(
+            task_env,
+            "project.task",
+            "project.act_project_project_2_project_task_all",
+            "stage_id",
+            "create_date:month",
+            domain=task_domain,
+        )
         env.cr.rollback()
     for name in ("list", "kanban", "kanban progressbar", "pivot"):
         row = {"operation": name}
@@ -209,7 +252,8 @@ def bench_views(registry, info, runs, record=False):
     results["pivot"]["informational"] = True
     method, fn = stat_calls["pivot"]
     results["pivot statistics"] = {
-        "operation": "pivot statistics", "method": method,
+        "operation": "pivot statistics",
+        "method": method,
         "qi": measure(registry, info["leader_uid"], "qi.case.statistics", qi_ctx, fn, runs, record=record),
         "task": results["pivot"]["task"],
     }
