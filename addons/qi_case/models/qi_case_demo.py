@@ -331,9 +331,10 @@ class QiCaseDemo(models.Model):
             if step == "in_progress":
                 assignment.action_start()
                 assignment.progress = 40
-                assignment.message_post(
+                # demo story text, in Chinese on purpose
+                assignment.message_post(  # pylint: disable=translation-required
                     body="样品已送达实验室，正在开展检测。",
-                    message_type="comment",  # pylint: disable=translation-required  # demo story text, in Chinese on purpose
+                    message_type="comment",
                     subtype_xmlid="mail.mt_note",
                 )
             if case.stage_code == "matched" and step != "proposed":
@@ -400,8 +401,9 @@ class QiCaseDemo(models.Model):
             # the leader called the enterprise back; the fix is under way
             first = leader_bad[-1]
             first.with_user(first.window_id.leader_id).action_callback_done()
-            first.message_post(
-                body="已电话回访企业，核实报告延迟属实，已要求服务机构限期整改。",  # pylint: disable=translation-required  # demo story text, in Chinese on purpose
+            # demo story text, in Chinese on purpose
+            first.message_post(  # pylint: disable=translation-required
+                body="已电话回访企业，核实报告延迟属实，已要求服务机构限期整改。",
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )

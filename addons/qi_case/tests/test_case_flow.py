@@ -135,12 +135,11 @@ class TestCaseFlow(QiCaseCommon):
             with self.subTest(field=name), self.assertRaises(AccessError):
                 self._case(**{name: value})
         # Odoo applies context defaults inside create, after every override
+        # the forged context alone, as an RPC caller sends it
         case = (
-            self.env["qi.case"]
+            self.env["qi.case"]  # pylint: disable=context-overridden
             .with_user(self.staff_a)
-            .with_context(  # pylint: disable=context-overridden  # the forged context alone, as an RPC caller sends it
-                {f"default_{name}": value for name, value in forged.items()}
-            )
+            .with_context({f"default_{name}": value for name, value in forged.items()})
             .create(
                 {
                     "subject": "Forged defaults",
