@@ -1,5 +1,6 @@
 from . import qi_archive_category
 from . import qi_archive_record
+from . import qi_archive_record_archiving
 from . import qi_archive_file
 from . import qi_archive_access_request
 from . import qi_archive_access_log

@@ -74,26 +74,7 @@ class QiArchiveAccessLog(models.Model):
         ip_address = False
         if http_request:
             ip_address = http_request.httprequest.remote_addr
-        attachment_ids = [att_id for att_id, _record_id in links if att_id]
-        # plain SQL: the names and file lines of what was opened, without
-        # putting protected records in the cache of the caller's environment
-        self.env["qi.archive.file"].flush_model(["attachment_id", "origin_attachment_id", "record_id", "name"])
-        self.env.cr.execute(
-            SQL(
-                """SELECT f.record_id, COALESCE(f.attachment_id, 0), COALESCE(f.origin_attachment_id, 0), f.id, f.name
-                 FROM qi_archive_file f
-                WHERE f.attachment_id = ANY(%s) OR f.origin_attachment_id = ANY(%s)""",
-                attachment_ids,
-                attachment_ids,
-            )
-        )
-        lines = {}
-        for record_id, copy_id, origin_id, line_id, name in self.env.cr.fetchall():
-            for att_id in (copy_id, origin_id):
-                lines.setdefault((att_id, record_id), (line_id, name))
-        self.env["ir.attachment"].flush_model(["name"])
-        self.env.cr.execute(SQL("SELECT id, name FROM ir_attachment WHERE id = ANY(%s)", attachment_ids))
-        names = dict(self.env.cr.fetchall())
+        lines, names = self._qi_opened_files([att_id for att_id, _record_id in links if att_id])
         now = fields.Datetime.now()
         vals_list = []
         for att_id, record_id in links:
@@ -123,3 +104,29 @@ class QiArchiveAccessLog(models.Model):
             [v["file_name"] for v in vals_list],
             ip_address,
         )
+
+    @api.model
+    def _qi_opened_files(self, attachment_ids):
+        """What the attachments opened are: ``(lines, names)``, the archive file
+        line of each as {(attachment id, record id): (line id, line name)} (an
+        archived copy or the original it was copied from) and the attachments'
+        names as {attachment id: name}."""
+        # plain SQL: the names and file lines of what was opened, without
+        # putting protected records in the cache of the caller's environment
+        self.env["qi.archive.file"].flush_model(["attachment_id", "origin_attachment_id", "record_id", "name"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT f.record_id, COALESCE(f.attachment_id, 0), COALESCE(f.origin_attachment_id, 0), f.id, f.name
+                 FROM qi_archive_file f
+                WHERE f.attachment_id = ANY(%s) OR f.origin_attachment_id = ANY(%s)""",
+                attachment_ids,
+                attachment_ids,
+            )
+        )
+        lines = {}
+        for record_id, copy_id, origin_id, line_id, name in self.env.cr.fetchall():
+            for att_id in (copy_id, origin_id):
+                lines.setdefault((att_id, record_id), (line_id, name))
+        self.env["ir.attachment"].flush_model(["name"])
+        self.env.cr.execute(SQL("SELECT id, name FROM ir_attachment WHERE id = ANY(%s)", attachment_ids))
+        return lines, dict(self.env.cr.fetchall())

@@ -36,13 +36,10 @@ class QiArchiveSourceMixin(models.AbstractModel):
     qi_archived = fields.Boolean(string="Archived", compute="_compute_qi_archive_record_id")
 
     def _compute_qi_archive_record_id(self):
+        domain = [("source_model", "=", self._name), ("source_id", "in", self.ids)]
         # sudo: whether a document is archived is not secret; only source_id is
         # fetched, so no other field of the archive record enters the cache
-        records = (
-            self.env["qi.archive.record"]
-            .sudo()
-            .search_fetch([("source_model", "=", self._name), ("source_id", "in", self.ids)], ["source_id"])
-        )
+        records = self.env["qi.archive.record"].sudo().search_fetch(domain, ["source_id"])
         by_source = {record.source_id: record.id for record in records}
         for source in self:
             source.qi_archive_record_id = by_source.get(source.id, False)
@@ -81,12 +78,9 @@ class QiArchiveSourceMixin(models.AbstractModel):
 
     def _qi_archive_report(self):
         """The report that freezes the document."""
+        domain = [("model", "=", self._name), ("report_name", "=", "qi_archive.report_source_document")]
         # sudo: finding the report definition; it renders with the caller's rights
-        return (
-            self.env["ir.actions.report"]
-            .sudo()
-            .search([("model", "=", self._name), ("report_name", "=", "qi_archive.report_source_document")], limit=1)
-        )
+        return self.env["ir.actions.report"].sudo().search(domain, limit=1)
 
     def _qi_archive_attachments(self):
         """The files of the document: its own attachments and those of its
@@ -159,6 +153,21 @@ class QiArchiveSourceMixin(models.AbstractModel):
             (field._description_string(self.env), self._qi_archive_value_text(self, field))
             for field in self._qi_archive_fields(self)
         ]
+        return {
+            "model": self._description,
+            "title": self.display_name,
+            "fields": fields_rows,
+            "sections": self._qi_archive_sections(),
+            "history": self._qi_archive_history(),
+            "files": [
+                {"name": attachment.name, "size": attachment.file_size, "mimetype": attachment.mimetype}
+                for attachment in self._qi_archive_attachments()
+            ],
+        }
+
+    def _qi_archive_sections(self):
+        """The lines of the document (its ``qi.*`` one2many fields), one table
+        each: up to 8 short columns and MAX_LINES rows."""
         sections = []
         for name, field in self._fields.items():
             if (
@@ -184,40 +193,35 @@ class QiArchiveSourceMixin(models.AbstractModel):
                     "rows": [[self._qi_archive_value_text(line, f) for f in columns] for line in lines],
                 }
             )
+        return sections
+
+    def _qi_archive_history(self):
+        """The document's chatter, oldest first: each message's text and the
+        values it changed; messages with neither are left out."""
         history = []
-        if "message_ids" in self._fields:
-            for message in self.message_ids.sorted(lambda m: (m.date, m.id)):
-                # sudo: tracking values of a message the user can read (the document's history)
-                values = message.sudo().tracking_value_ids
-                tracking = [
-                    f"{value.field_id.field_description}: "
-                    f"{value._format_display_value(value.field_id.ttype, new=False)[0] or ''} → "
-                    f"{value._format_display_value(value.field_id.ttype, new=True)[0] or ''}"
-                    for value in values
-                ]
-                body = html2plaintext(message.body or "")
-                if not body and not tracking:
-                    continue
-                history.append(
-                    {
-                        "date": format_datetime(self.env, message.date),
-                        "author": message.author_id.display_name or message.email_from or "",
-                        "body": body,
-                        "tracking": tracking,
-                    }
-                )
-        files = [
-            {"name": attachment.name, "size": attachment.file_size, "mimetype": attachment.mimetype}
-            for attachment in self._qi_archive_attachments()
-        ]
-        return {
-            "model": self._description,
-            "title": self.display_name,
-            "fields": fields_rows,
-            "sections": sections,
-            "history": history,
-            "files": files,
-        }
+        if "message_ids" not in self._fields:
+            return history
+        for message in self.message_ids.sorted(lambda m: (m.date, m.id)):
+            # sudo: tracking values of a message the user can read (the document's history)
+            values = message.sudo().tracking_value_ids
+            tracking = [
+                f"{value.field_id.field_description}: "
+                f"{value._format_display_value(value.field_id.ttype, new=False)[0] or ''} → "
+                f"{value._format_display_value(value.field_id.ttype, new=True)[0] or ''}"
+                for value in values
+            ]
+            body = html2plaintext(message.body or "")
+            if not body and not tracking:
+                continue
+            history.append(
+                {
+                    "date": format_datetime(self.env, message.date),
+                    "author": message.author_id.display_name or message.email_from or "",
+                    "body": body,
+                    "tracking": tracking,
+                }
+            )
+        return history
 
     # ------------------------------------------------------------------
     # actions

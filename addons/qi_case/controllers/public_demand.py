@@ -67,6 +67,24 @@ class QiPublicDemand(http.Controller):
         existing = Case.search([("intake_key", "=", key)], limit=1)
         if existing:
             return request.render("qi_case.public_demand_done", {"number": existing.name})
+        errors, case_vals, files = self._read_form(post, values)
+        if errors:
+            values["error"] = errors
+            return request.render("qi_case.public_demand_form", values)
+        ip_hash = self._ip_hash()
+        if self._over_limit(Case, ip_hash):
+            values["error"] = {
+                "form": request.env._(
+                    "Too many demands were sent from your network in the last hour. Call the window's service "
+                    "phone, or try again later."
+                )
+            }
+            return request.render("qi_case.public_demand_form", values, status=429)
+        case, attachments = self._create_demand(Case, post, case_vals, files, key, ip_hash)
+        return request.render("qi_case.public_demand_done", {"number": case.name, "files": attachments.mapped("name")})
+
+    def _read_form(self, post, values):
+        """The errors per field, the case values and the files posted."""
         errors, case_vals = self._validate(post, values)
         # every file posted, whatever its field: none is dropped silently
         files = [upload for name in request.httprequest.files for upload in request.httprequest.files.getlist(name)]
@@ -76,46 +94,23 @@ class QiPublicDemand(http.Controller):
             errors["attachments"] = request.env._(
                 "%s Nothing was sent yet: choose your files again.", upload_errors["attachments"]
             )
-        if errors:
-            values["error"] = errors
-            return request.render("qi_case.public_demand_form", values)
-        ip_hash = self._ip_hash()
+        return errors, case_vals, files
+
+    def _over_limit(self, Case, ip_hash):
+        """Whether the address of ``ip_hash`` already sent as many demands in the
+        last hour as ``qi_case.public_demand_limit_per_hour`` allows."""
         limit = int_param(request.env, "qi_case.public_demand_limit_per_hour", 5, minimum=1)
         since = fields.Datetime.now() - timedelta(hours=1)
-        if Case.search_count([("intake_ip_hash", "=", ip_hash), ("create_date", ">=", since)]) >= limit:
-            values["error"] = {
-                "form": request.env._(
-                    "Too many demands were sent from your network in the last hour. Call the window's service "
-                    "phone, or try again later."
-                )
-            }
-            return request.render("qi_case.public_demand_form", values, status=429)
+        return Case.search_count([("intake_ip_hash", "=", ip_hash), ("create_date", ">=", since)]) >= limit
+
+    def _create_demand(self, Case, post, case_vals, files, key, ip_hash):
+        """The enterprise, its contact, the case and its files, all or nothing;
+        ``Case`` is the case model as superuser (see demand_submit)."""
         email = (post.get("email") or "").strip()
         phone = (post.get("phone") or "").strip()
         try:
             with request.env.cr.savepoint():
-                # a visitor's language is unknown: Chinese, as the window speaks it
-                lang = china_lang(Case.env) or request.env.lang
-                partner = Case.env["res.partner"].create(
-                    {
-                        "name": post["company"].strip()[:200],
-                        "is_company": True,
-                        "qi_unverified": True,
-                        "email": email or False,
-                        "phone": phone or False,
-                        "lang": lang,
-                    }
-                )
-                contact = Case.env["res.partner"].create(
-                    {
-                        "name": post["contact"].strip()[:200],
-                        "parent_id": partner.id,
-                        "qi_unverified": True,
-                        "email": email or False,
-                        "phone": phone or False,
-                        "lang": lang,
-                    }
-                )
+                partner, contact = self._create_partners(Case.env, post, email, phone)
                 case = Case.with_context(qi_case_internal=FLOW).create(
                     {
                         **case_vals,
@@ -132,9 +127,36 @@ class QiPublicDemand(http.Controller):
         except IntegrityError as error:
             # the same key arrived twice at once and the other request committed
             # its case first, which this transaction's snapshot cannot see: the
-            # request is retried, and the key lookup above answers with that case
+            # request is retried, and the key lookup of demand_submit answers with that case
             raise ConcurrencyError(f"demand {key} submitted twice at once") from error
-        return request.render("qi_case.public_demand_done", {"number": case.name, "files": attachments.mapped("name")})
+        return case, attachments
+
+    def _create_partners(self, env, post, email, phone):
+        """The enterprise and its contact person, unverified until staff check
+        them; ``env`` is the superuser environment of the case model."""
+        # a visitor's language is unknown: Chinese, as the window speaks it
+        lang = china_lang(env) or request.env.lang
+        partner = env["res.partner"].create(
+            {
+                "name": post["company"].strip()[:200],
+                "is_company": True,
+                "qi_unverified": True,
+                "email": email or False,
+                "phone": phone or False,
+                "lang": lang,
+            }
+        )
+        contact = env["res.partner"].create(
+            {
+                "name": post["contact"].strip()[:200],
+                "parent_id": partner.id,
+                "qi_unverified": True,
+                "email": email or False,
+                "phone": phone or False,
+                "lang": lang,
+            }
+        )
+        return partner, contact
 
     def _store_files(self, case_sudo, contact, files):
         """The files of the demand, on the case and in its chatter, sent by the contact."""

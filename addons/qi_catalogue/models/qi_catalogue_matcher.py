@@ -215,6 +215,68 @@ class QiCatalogueMatcher(models.AbstractModel):
 
     @api.model
     def _match_providers(self, demand):
+        """Providers offering a requested item or holding a valid qualification
+        for one; a provider linked to the items only by a lapsed qualification
+        is left out, and said so."""
+        valid, expired, names = self._gather_qualifications(demand)
+        providers = self._gather_providers(demand, valid)
+        facts = {
+            "valid": valid,
+            "expired": expired,
+            "stationed": self._gather_stations(demand),
+            "expiring_days": self.env["qi.provider.qualification"]._get_expiring_days(),
+        }
+        ranked, excluded = self._rank_candidates(
+            demand,
+            providers,
+            facts,
+            kind="provider",
+            model="res.partner",
+            get_load=self._get_provider_load,
+            capacity="qi_capacity",
+            exclusion=self._provider_exclusion,
+            reasons=self._provider_reasons,
+        )
+        # providers linked to the items only by a lapsed qualification
+        for provider_id in sorted(set(expired) - {provider["id"] for provider in providers}):
+            excluded.append(
+                self._excluded_entry(
+                    self.env["res.partner"].browse(provider_id),
+                    names[provider_id],
+                    "provider",
+                    "only_expired",
+                    {"qualifications": expired[provider_id]},
+                )
+            )
+        return ranked, excluded
+
+    @api.model
+    def _match_experts(self, demand):
+        """Experts in a requested item or in its field; an expert who works for
+        the service object, declared a conflict of interest with it or has no
+        room for another assignment is left out, and said so."""
+        experts = self._gather_experts(demand)
+        # the field of each requested item: experts also match by field
+        facts = {"category_of": {item.id: item.category_id.id for item in demand["items"]}}
+        return self._rank_candidates(
+            demand,
+            experts,
+            facts,
+            kind="expert",
+            model="qi.expert",
+            get_load=self._get_expert_load,
+            capacity="max_assignments",
+            exclusion=self._expert_exclusion,
+            reasons=self._expert_reasons,
+        )
+
+    # Gathering the candidates: a fixed number of queries, however many there are
+    @api.model
+    def _gather_qualifications(self, demand):
+        """The qualifications covering a requested item, per provider:
+        ``(valid, expired, names)``, those valid today and those lapsed as
+        ``{provider id: [row]}`` (each row with the requested items it
+        ``covered``), and the providers' names."""
         item_ids, today = demand["item_ids"], demand["today"]
         qualifications = self._fetch_rows(
             "qi.provider.qualification",
@@ -234,16 +296,23 @@ class QiCatalogueMatcher(models.AbstractModel):
             ],
             ["scope_item_ids"],
         )
-        valid, expired, provider_names = defaultdict(list), defaultdict(list), {}
+        valid, expired, names = defaultdict(list), defaultdict(list), {}
         for qualification in qualifications:
             qualification["covered"] = item_ids.intersection(qualification["scope_item_ids"])
-            provider_names[qualification["provider_id"]] = qualification["provider_id.name"]
+            names[qualification["provider_id"]] = qualification["provider_id.name"]
             date_from, date_to = qualification["date_from"], qualification["date_to"]
             if (not date_from or date_from <= today) and (not date_to or date_to >= today):
                 valid[qualification["provider_id"]].append(qualification)
             elif date_to and date_to < today:
                 expired[qualification["provider_id"]].append(qualification)
-        providers = self._fetch_rows(
+        return valid, expired, names
+
+    @api.model
+    def _gather_providers(self, demand, valid):
+        """Providers offering a requested item or holding a qualification of
+        ``valid`` (see _gather_qualifications)."""
+        item_ids = demand["item_ids"]
+        return self._fetch_rows(
             "res.partner",
             [
                 ("active", "=", True),
@@ -255,73 +324,30 @@ class QiCatalogueMatcher(models.AbstractModel):
             ["name", "commercial_partner_id", "qi_capacity"],
             ["qi_item_ids", "qi_industry_ids", "qi_region_ids"],
         )
+
+    @api.model
+    def _gather_stations(self, demand):
+        """Since when each provider is stationed at the demand's window:
+        ``{provider id: date}``."""
         stationed = {}
         if demand["window"]:
             for station in self.env["qi.provider.station"].search_fetch(
                 [("window_id", "=", demand["window"].id), ("is_current", "=", True)], ["provider_id", "date_from"]
             ):
                 stationed[station.provider_id.id] = station.date_from
-        records, loads, ratings = self._load_resources("res.partner", providers, self._get_provider_load)
-        expiring_days = self.env["qi.provider.qualification"]._get_expiring_days()
-        industry_id, region_ids, object_id = demand["industry"].id, demand["region_ids"], demand["object"].id
-        ranked, excluded = [], []
-        count = len(item_ids)
-        for provider, record in zip(providers, records, strict=True):
-            if provider["commercial_partner_id"] == object_id:
-                excluded.append(self._excluded_entry(record, provider["name"], "provider", "self"))
-                continue
-            reasons = []
-            offered = item_ids.intersection(provider["qi_item_ids"])
-            if offered:
-                reasons.append(("offers", POINTS_OFFERS * len(offered) / count, {"items": offered}))
-            covering = valid.get(provider["id"], [])
-            covered = set().union(*(qualification["covered"] for qualification in covering))
-            if covered:
-                reasons.append(
-                    (
-                        "qualified",
-                        POINTS_QUALIFIED * len(covered) / count,
-                        {"qualifications": covering, "expiring_days": expiring_days},
-                    )
-                )
-            lapsed = [q for q in expired.get(provider["id"], []) if q["covered"] - covered]
-            if lapsed:
-                reasons.append(("expired", 0.0, {"qualifications": lapsed}))
-            if provider["id"] in stationed:
-                reasons.append(("stationed", POINTS_STATIONED, {"date": stationed[provider["id"]]}))
-            served = region_ids.intersection(provider["qi_region_ids"])
-            if served:
-                reasons.append(("region", POINTS_REGION, {"regions": served}))
-            if industry_id and industry_id in provider["qi_industry_ids"]:
-                reasons.append(("industry", POINTS_INDUSTRY, {}))
-            reasons += self._workload_reasons(
-                provider["id"], loads.get(provider["id"], 0), provider["qi_capacity"] or 0, ratings
-            )
-            ranked.append({"record": record, "name": provider["name"], "reasons": reasons})
-        # providers linked to the items only by a lapsed qualification
-        for provider_id in sorted(set(expired) - {provider["id"] for provider in providers}):
-            excluded.append(
-                self._excluded_entry(
-                    self.env["res.partner"].browse(provider_id),
-                    provider_names[provider_id],
-                    "provider",
-                    "only_expired",
-                    {"qualifications": expired[provider_id]},
-                )
-            )
-        return ranked, excluded
+        return stationed
 
     @api.model
-    def _match_experts(self, demand):
-        item_ids, category_ids = demand["item_ids"], demand["category_ids"]
-        experts = self._fetch_rows(
+    def _gather_experts(self, demand):
+        """Available experts in a requested item or in the field of one."""
+        return self._fetch_rows(
             "qi.expert",
             [
                 ("active", "=", True),
                 ("availability", "!=", "unavailable"),
                 "|",
-                ("item_ids", "in", list(item_ids)),
-                ("category_ids", "in", list(category_ids)),
+                ("item_ids", "in", list(demand["item_ids"])),
+                ("category_ids", "in", list(demand["category_ids"])),
             ],
             [
                 "name",
@@ -334,52 +360,126 @@ class QiCatalogueMatcher(models.AbstractModel):
             ],
             ["item_ids", "category_ids", "industry_ids", "conflict_partner_ids"],
         )
-        records, loads, ratings = self._load_resources("qi.expert", experts, self._get_expert_load)
-        object_id = demand["object"].id
-        industry_id, region_ids = demand["industry"].id, demand["region_ids"]
-        category_of = {item.id: item.category_id.id for item in demand["items"]}
-        count = len(item_ids)
+
+    # Scoring: what providers and experts share, then what each kind adds
+    @api.model
+    def _rank_candidates(self, demand, rows, facts, *, kind, model, get_load, capacity, exclusion, reasons):
+        """Rank the candidate ``rows`` of one kind of resource (``provider``,
+        ``expert``), records of ``model``: ``(ranked, excluded)``.
+
+        ``get_load`` and the rating hook are asked once for all the rows. A
+        candidate for which ``exclusion(demand, row, load)`` gives a reason
+        ``(key, params)`` is left out with it; the others are ranked with
+        ``reasons(demand, row, facts)``, then their load against their
+        ``capacity`` column and their rating.
+        """
+        records, loads, ratings = self._load_resources(model, rows, get_load)
         ranked, excluded = [], []
-        for expert, record in zip(experts, records, strict=True):
-            name = expert["name"]
-            if object_id:
-                if object_id in (expert["employer_id"], expert["partner_id.commercial_partner_id"]):
-                    excluded.append(self._excluded_entry(record, name, "expert", "employer"))
-                    continue
-                if object_id in expert["conflict_partner_ids"]:
-                    excluded.append(self._excluded_entry(record, name, "expert", "conflict"))
-                    continue
-            load, capacity = loads.get(expert["id"], 0), expert["max_assignments"]
-            if load >= capacity:
-                excluded.append(
-                    self._excluded_entry(record, name, "expert", "capacity", {"load": load, "capacity": capacity})
-                )
+        for row, record in zip(rows, records, strict=True):
+            load = loads.get(row["id"], 0)
+            left_out = exclusion(demand, row, load)
+            if left_out:
+                excluded.append(self._excluded_entry(record, row["name"], kind, *left_out))
                 continue
-            reasons = []
-            known = item_ids.intersection(expert["item_ids"])
-            if known:
-                reasons.append(("expert_items", POINTS_EXPERT_ITEM * len(known) / count, {"items": known}))
-            expert_categories = set(expert["category_ids"])
-            by_field = {item for item in item_ids - known if category_of[item] in expert_categories}
-            if by_field:
-                reasons.append(
-                    (
-                        "expert_fields",
-                        POINTS_EXPERT_FIELD * len(by_field) / count,
-                        {"categories": {category_of[item] for item in by_field}},
-                    )
-                )
-            if industry_id and industry_id in expert["industry_ids"]:
-                reasons.append(("industry", POINTS_INDUSTRY, {}))
-            if expert["region_id"] in region_ids:
-                reasons.append(("expert_region", POINTS_REGION, {"regions": {expert["region_id"]}}))
-            if expert["is_public_welfare"]:
-                reasons.append(("public_welfare", POINTS_PUBLIC_WELFARE, {}))
-            if expert["availability"] == "busy":
-                reasons.append(("busy", POINTS_BUSY, {}))
-            reasons += self._workload_reasons(expert["id"], load, capacity, ratings)
-            ranked.append({"record": record, "name": name, "reasons": reasons})
+            explained = reasons(demand, row, facts)
+            explained += self._workload_reasons(row["id"], load, row[capacity] or 0, ratings)
+            ranked.append({"record": record, "name": row["name"], "reasons": explained})
         return ranked, excluded
+
+    @api.model
+    def _provider_exclusion(self, demand, provider, load):
+        """Why a provider is left out, or None: the service object never
+        serves itself (a provider at full capacity stays, ranked lower)."""
+        if provider["commercial_partner_id"] == demand["object"].id:
+            return ("self", None)
+        return None
+
+    @api.model
+    def _provider_reasons(self, demand, provider, facts):
+        """What counts for a provider: the requested items it offers, its
+        qualifications, its station at the window, its regions and industries."""
+        item_ids = demand["item_ids"]
+        reasons = []
+        offered = item_ids.intersection(provider["qi_item_ids"])
+        if offered:
+            reasons.append(("offers", POINTS_OFFERS * len(offered) / len(item_ids), {"items": offered}))
+        reasons += self._qualification_reasons(demand, provider, facts)
+        if provider["id"] in facts["stationed"]:
+            reasons.append(("stationed", POINTS_STATIONED, {"date": facts["stationed"][provider["id"]]}))
+        served = demand["region_ids"].intersection(provider["qi_region_ids"])
+        if served:
+            reasons.append(("region", POINTS_REGION, {"regions": served}))
+        industry_id = demand["industry"].id
+        if industry_id and industry_id in provider["qi_industry_ids"]:
+            reasons.append(("industry", POINTS_INDUSTRY, {}))
+        return reasons
+
+    @api.model
+    def _qualification_reasons(self, demand, provider, facts):
+        """The share of the requested items a provider's valid qualifications
+        cover, and its lapsed ones that would cover more (counted for nothing)."""
+        covering = facts["valid"].get(provider["id"], [])
+        covered = set().union(*(qualification["covered"] for qualification in covering))
+        reasons = []
+        if covered:
+            reasons.append(
+                (
+                    "qualified",
+                    POINTS_QUALIFIED * len(covered) / len(demand["item_ids"]),
+                    {"qualifications": covering, "expiring_days": facts["expiring_days"]},
+                )
+            )
+        lapsed = [q for q in facts["expired"].get(provider["id"], []) if q["covered"] - covered]
+        if lapsed:
+            reasons.append(("expired", 0.0, {"qualifications": lapsed}))
+        return reasons
+
+    @api.model
+    def _expert_exclusion(self, demand, expert, load):
+        """Why an expert is left out, or None: working for the service object,
+        a declared conflict of interest with it, no room for another assignment."""
+        object_id = demand["object"].id
+        if object_id:
+            if object_id in (expert["employer_id"], expert["partner_id.commercial_partner_id"]):
+                return ("employer", None)
+            if object_id in expert["conflict_partner_ids"]:
+                return ("conflict", None)
+        capacity = expert["max_assignments"]
+        if load >= capacity:
+            return ("capacity", {"load": load, "capacity": capacity})
+        return None
+
+    @api.model
+    def _expert_reasons(self, demand, expert, facts):
+        """What counts for an expert: the requested items they know or, for the
+        others, their field; their industries and region; serving free of
+        charge for them, being busy against them."""
+        item_ids, category_of = demand["item_ids"], facts["category_of"]
+        count = len(item_ids)
+        reasons = []
+        known = item_ids.intersection(expert["item_ids"])
+        if known:
+            reasons.append(("expert_items", POINTS_EXPERT_ITEM * len(known) / count, {"items": known}))
+        expert_categories = set(expert["category_ids"])
+        by_field = {item for item in item_ids - known if category_of[item] in expert_categories}
+        if by_field:
+            reasons.append(
+                (
+                    "expert_fields",
+                    POINTS_EXPERT_FIELD * len(by_field) / count,
+                    {"categories": {category_of[item] for item in by_field}},
+                )
+            )
+        industry_id = demand["industry"].id
+        if industry_id and industry_id in expert["industry_ids"]:
+            reasons.append(("industry", POINTS_INDUSTRY, {}))
+        if expert["region_id"] in demand["region_ids"]:
+            reasons.append(("expert_region", POINTS_REGION, {"regions": {expert["region_id"]}}))
+        if expert["is_public_welfare"]:
+            reasons.append(("public_welfare", POINTS_PUBLIC_WELFARE, {}))
+        if expert["availability"] == "busy":
+            reasons.append(("busy", POINTS_BUSY, {}))
+        return reasons
 
     @api.model
     def _match_enterprises(self, demand):
