@@ -9,3 +9,4 @@ from . import qi_provider_qualification_warning
 from . import qi_expert
 from . import qi_window
 from . import qi_catalogue_matcher
+from . import qi_catalogue_matcher_text

@@ -5,7 +5,8 @@ from unittest.mock import patch
 from odoo import Command
 from odoo.tests import tagged, users, warmup
 
-from odoo.addons.qi_catalogue.models.qi_catalogue_matcher import POINTS_LOAD, REASON_TEXTS
+from odoo.addons.qi_catalogue.models.qi_catalogue_matcher import POINTS_LOAD
+from odoo.addons.qi_catalogue.models.qi_catalogue_matcher_text import REASON_TEXTS
 
 from .common import QiCatalogueCommon, create_provider
 
