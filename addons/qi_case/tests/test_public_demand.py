@@ -1,8 +1,10 @@
 import base64
 from concurrent.futures import ThreadPoolExecutor
+from unittest.mock import patch
 
 import requests
 
+import odoo
 from odoo import http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
@@ -91,6 +93,26 @@ class TestPublicDemand(HttpCase, QiCaseCommon):
         self.assertEqual(response.status_code, 429)
         self.assertIn("Too many demands were sent from your network", response.text)
         self.assertFalse(self.env["qi.case"].search([("intake_key", "=", "limit-key-4-000000000")]))
+
+    def test_rate_limit_per_visitor_behind_a_proxy(self):
+        """Behind the reverse proxy of docs/deployment.md (proxy_mode, X-Forwarded-*),
+        the limit counts each visitor's address, not the proxy's: one visitor is
+        stopped, another one behind the same proxy is not."""
+        self._set_limit(2)
+
+        def post(key, visitor):
+            headers = {"X-Forwarded-Host": "qi.example.cn", "X-Forwarded-Proto": "https", "X-Forwarded-For": visitor}
+            with mute_logger("odoo.http"):
+                return self.url_open("/qi/demand", data=self._data(key), headers=headers)
+
+        with patch.dict(odoo.tools.config.options, {"proxy_mode": True}):
+            for n in range(2):
+                self.assertEqual(post(f"proxy-a-{n}-key-00000000000", "203.0.113.7").status_code, 200)
+            self.assertEqual(post("proxy-a-2-key-00000000000", "203.0.113.7").status_code, 429)
+            self.assertEqual(post("proxy-b-0-key-00000000000", "198.51.100.23").status_code, 200)
+        cases = self.env["qi.case"].search([("intake_key", "like", "proxy-")])
+        self.assertEqual(len(cases), 3)
+        self.assertEqual(len(set(cases.mapped("intake_ip_hash"))), 2, "one address per visitor")
 
     def test_bad_input_refused_and_kept(self):
         response = self._post("bad-input-key-00000000", phone="12", email="not-an-email")
