@@ -1,7 +1,9 @@
 """Checks every qi_* addon must pass, read from the files themselves."""
 
 import ast
+import io
 import re
+import tokenize
 
 import polib
 import pytest
@@ -84,13 +86,19 @@ def test_every_sudo_says_why():
         source = path.read_text(encoding="utf-8")
         lines = source.splitlines()
         starts = _statement_starts(source)
+        # real comments only: a "#" inside a string (a URL, a colour) says nothing
+        comments = {
+            token.start[0]
+            for token in tokenize.generate_tokens(io.StringIO(source).readline)
+            if token.type == tokenize.COMMENT
+        }
         for number, line in enumerate(lines, start=1):
             if not SUDO_RE.search(line):
                 continue
             start = starts.get(number, number)
             # a comment on the line, on a line of the same statement before it, or in
             # the comment block right above the statement counts
-            commented = any("#" in text for text in lines[start - 1 : number])
+            commented = any(line_no in comments for line_no in range(start, number + 1))
             above = start - 2
             while above >= 0 and lines[above].strip().startswith("#"):
                 above -= 1

@@ -269,12 +269,6 @@ class QiArchiveAccessRequest(models.Model):
         self.env.cr.execute(SQL("%s ORDER BY rel.record_id, req.date_expiry DESC, req.id", query))
         return {record_id: self.browse(request_id) for record_id, request_id in self.env.cr.fetchall()}
 
-    @api.model
-    def _qi_granted_record_ids(self, user=None):
-        """Ids of every archived record ``user`` holds an active grant on."""
-        self.env.cr.execute(self._qi_grants_sql(user))
-        return [row[0] for row in self.env.cr.fetchall()]
-
     def _qi_get_approvers(self):
         """The leader of the records' window; when he asks himself (or the window
         has none), another leader of the operating organisation."""

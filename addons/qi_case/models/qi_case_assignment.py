@@ -64,6 +64,25 @@ class QiCaseAssignment(models.Model):
             if bool(assignment.provider_id) == bool(assignment.expert_id):
                 raise ValidationError(self.env._("An assignment goes to one provider or one expert."))
 
+    @api.constrains("expert_id", "case_id")
+    def _check_expert_independent(self):
+        """An expert never serves an organisation they work for or declared a conflict
+        of interest with (R-7.2.1): the matcher leaves them out, and an assignment made
+        by hand or through RPC is refused the same way."""
+        for assignment in self.filtered("expert_id"):
+            expert, served = assignment.expert_id, assignment.case_id.partner_id.commercial_partner_id
+            if served and served in (
+                expert.conflict_partner_ids | expert.employer_id | expert.partner_id.commercial_partner_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(expert)s works for or declared a conflict of interest with %(partner)s: "
+                        "choose another expert.",
+                        expert=expert.display_name,
+                        partner=served.display_name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         assignments = super().create(vals_list)

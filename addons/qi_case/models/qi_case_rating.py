@@ -87,28 +87,32 @@ class QiCaseRating(models.Model):
     @api.model
     def _request_for(self, cases, reminder=False):
         """Ask the service object of each case for its 好差评, by mail and in the portal."""
-        for case in cases.filtered("partner_id"):
+        asked = cases.filtered("partner_id")
+        for case in asked:
             # in the service object's language; Chinese when it is unknown
             env = recipient_env(self.env, case.partner_id)
+            url = case.get_base_url() + case.access_url
             body = (
                 env._(
-                    "Reminder: how satisfied are you with case %(case)s? Rate it here: %(url)s",
-                    case=case.name,
-                    url=case.get_base_url() + case.access_url,
+                    "Reminder: how satisfied are you with case %(case)s? Rate it here: %(url)s", case=case.name, url=url
                 )
                 if reminder
                 else env._(
                     "Case %(case)s is completed. Please rate our service (非常满意 … 非常不满意): %(url)s",
                     case=case.name,
-                    url=case.get_base_url() + case.access_url,
+                    url=url,
                 )
             )
             case.message_post(
                 body=body, message_type="comment", subtype_xmlid="mail.mt_comment", partner_ids=case.partner_id.ids
             )
-            case.with_context(qi_case_internal=FLOW).write(
-                {"rating_requested_date": china_today(case.window_id)} if not reminder else {"rating_reminded": True}
-            )
+        # one write for all, or one per window: the day asked is the window's day
+        asked = asked.with_context(qi_case_internal=FLOW)
+        if reminder:
+            asked.write({"rating_reminded": True})
+        else:
+            for window, window_cases in asked.grouped("window_id").items():
+                window_cases.write({"rating_requested_date": china_today(window)})
 
     @api.model
     def _remind_unrated(self, today):

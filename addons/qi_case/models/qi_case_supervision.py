@@ -58,8 +58,9 @@ class QiCaseSupervision(models.AbstractModel):
             for key, case in (reminder for result in results for reminder in result):
                 reminders[key].append(case.id)
             if errors:
-                failed |= Case.concat(*errors)
-                self._log_errors(Case.concat(*errors), errors, today)
+                broken = Case.concat(*errors)
+                failed |= broken
+                self._log_errors(broken, errors, today)
         self._send_digests(reminders)
         self.env["qi.case.rating"]._remind_unrated(today)
         return failed

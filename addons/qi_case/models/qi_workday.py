@@ -8,6 +8,7 @@ from markupsafe import Markup, escape
 from odoo import api, models
 from odoo.tools import format_date
 
+from odoo.addons.qi_window.tools.china import recipient_env, recipient_lang
 from odoo.addons.qi_window.tools.cron import batches, isolated
 from odoo.addons.qi_window.tools.flow import FLOW
 from odoo.addons.qi_window.tools.messages import insert_log_messages
@@ -111,7 +112,9 @@ class QiCase(models.Model):
             return
         years_text = ", ".join(str(year) for year in years)
         logs = []
-        for lang, cases in self.grouped(lambda c: c.partner_id.lang or self.env.lang).items():
+        # the service object's language, Chinese when unknown; once per enterprise
+        lang_of = functools.cache(lambda partner: recipient_lang(self.env, partner))
+        for lang, cases in self.grouped(lambda c: lang_of(c.partner_id)).items():
             env = cases.with_context(lang=lang).env
             date_text = _date_formatter(env, lang)
             intro = env._(
@@ -153,7 +156,7 @@ class QiCase(models.Model):
         for partner in partners:
             if not partner.email:
                 continue
-            env = self.with_context(lang=partner.lang or self.env.lang).env
+            env = recipient_env(self.env, partner)
             subject = env._("The deadlines of your cases follow the official calendar of %s", years_text)
             # every piece escaped (C-level escape: Markup's % costs more, per line)
             items = "".join(
@@ -177,9 +180,9 @@ class QiCase(models.Model):
         """One message per window and handler listing their cases whose deadline moved."""
         years_text = ", ".join(str(year) for year in years)
         for (window_id, user_id), rows in digests.items():
-            user = self.env["res.users"].sudo().browse(user_id)  # sudo: the handler's language only
-            lang = user.lang or self.env.lang
-            env = self.with_context(lang=lang).env
+            user = self.env["res.users"].browse(user_id)
+            env = recipient_env(self.env, user)  # the handler's language
+            lang = env.lang
             window = env["qi.window"].browse(window_id)
             date_text = _date_formatter(env, lang)
             subject = env._(

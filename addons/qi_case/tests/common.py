@@ -1,3 +1,4 @@
+import base64
 from datetime import datetime
 
 from odoo import Command
@@ -65,3 +66,19 @@ class QiCaseCommon(QiCatalogueCommon):
         }
         values.update(vals)
         return self.env["qi.case"].with_user(user or self.staff_a).create(values)
+
+    def _import(self, content, filename="findings.csv"):
+        """Inspection or sampling findings imported by staff A into window A (R-7.1.2)."""
+        wizard = (
+            self.env["qi.case.import.wizard"]
+            .with_user(self.staff_a)
+            .create(
+                {
+                    "window_id": self.window_a.id,
+                    "channel": "sampling",
+                    "file": base64.b64encode(content.encode()),
+                    "filename": filename,
+                }
+            )
+        )
+        return wizard, wizard.action_import()

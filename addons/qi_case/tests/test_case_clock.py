@@ -20,6 +20,18 @@ class ClockCommon(QiCaseCommon):
             {"lang": "zh_CN", "tz": "Asia/Shanghai"}
         )
 
+    def _pause(self, case, user, date_start, date_end, reason_kind="testing", reason="型式试验"):
+        """The clock of ``case`` paused by ``user`` (P-TL-4)."""
+        return self._as(self.env["qi.case.pause"], user).create(
+            {
+                "case_id": case.id,
+                "reason_kind": reason_kind,
+                "reason": reason,
+                "date_start": date_start,
+                "date_end": date_end,
+            }
+        )
+
     @contextmanager
     def _refused(self, exception, text):
         """assertRaises (which rolls the attempt back, as a request would) and the message says ``text``."""
@@ -105,15 +117,7 @@ class TestLegalClock(ClockCommon):
         self._as(case, self.staff_a).action_accept()
         self.assertEqual(case.date_deadline, date(2026, 12, 7))
         with freeze_time("2026-11-27 02:00:00"):
-            pause = self._as(self.env["qi.case.pause"], self.staff_a).create(
-                {
-                    "case_id": case.id,
-                    "reason_kind": "testing",
-                    "reason": "型式试验",
-                    "date_start": "2026-11-27",
-                    "date_end": "2026-12-02",
-                }
-            )
+            pause = self._pause(case, self.staff_a, "2026-11-27", "2026-12-02")
         self.assertEqual(pause.working_days, 3)
         self.assertEqual(case.paused_days, 3)
         self.assertEqual(case.date_deadline, date(2026, 12, 10), "Mon 12-07 + 3 working days")
@@ -188,15 +192,7 @@ class TestLegalClock(ClockCommon):
         case = self._case(user_id=self.staff_a.id, date_received=datetime(2026, 11, 16, 2, 0))
         self._as(case, self.staff_a).action_accept()
         with freeze_time("2026-11-27 02:00:00"):
-            pause = self._as(self.env["qi.case.pause"], self.staff_a).create(
-                {
-                    "case_id": case.id,
-                    "reason_kind": "testing",
-                    "reason": "型式试验",
-                    "date_start": "2026-11-27",
-                    "date_end": "2026-12-02",
-                }
-            )
+            pause = self._pause(case, self.staff_a, "2026-11-27", "2026-12-02")
         for user in (self.staff_a, self.leader):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 self._as(pause, user).unlink()

@@ -1,5 +1,3 @@
-import base64
-
 from odoo import http
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -349,19 +347,7 @@ class TestCaseDoors(HttpCase, QiCaseCommon):
             "uscc,company,origin_ref,items,subject,description\n"
             f'{code},Doors Valves,CJ-DOORS-1,T-1,Valve,"<a href=""https://evil.example.com"">see</a> & <b>bold</b>"\n'
         )
-        wizard = (
-            self.env["qi.case.import.wizard"]
-            .with_user(self.staff_a)
-            .create(
-                {
-                    "window_id": self.window_a.id,
-                    "channel": "sampling",
-                    "file": base64.b64encode(content.encode()),
-                    "filename": "findings.csv",
-                }
-            )
-        )
-        wizard.action_import()
+        self._import(content)
         case = self.env["qi.case"].search([("origin_ref", "=", "CJ-DOORS-1")])
         self.assertNotIn(">see</a>", case.description, "a link typed in the file became a link")
         self.assertNotIn("<b>", case.description)

@@ -1,5 +1,3 @@
-import base64
-
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -78,21 +76,6 @@ class TestCaseIntake(QiCaseCommon):
         self.assertEqual((event.res_model, event.res_id), ("qi.case", case.id))
         self.assertEqual(case.visit_count, 1)
         self.assertIn(self.enterprise, event.partner_ids)
-
-    def _import(self, content, filename="findings.csv"):
-        wizard = (
-            self.env["qi.case.import.wizard"]
-            .with_user(self.staff_a)
-            .create(
-                {
-                    "window_id": self.window_a.id,
-                    "channel": "sampling",
-                    "file": base64.b64encode(content.encode()),
-                    "filename": filename,
-                }
-            )
-        )
-        return wizard, wizard.action_import()
 
     def test_inspection_csv_creates_cases(self):
         good = make_uscc("91130300MA0A1B2C3")

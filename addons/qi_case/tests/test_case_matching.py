@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import QiCaseCommon
@@ -75,3 +75,20 @@ class TestCaseMatching(QiCaseCommon):
         case = self._case(item_ids=[(5, 0, 0)])
         with self.assertRaises(UserError):
             self.env["qi.catalogue.match.wizard"].with_user(self.staff_a)._action_open_for_case(case)
+
+    def test_a_conflicted_expert_is_never_assigned(self):
+        """R-7.2.1: the matcher leaves out an expert in conflict with the service object;
+        an assignment written by hand or through RPC is refused the same way."""
+        case = self._case()
+        case.action_accept()
+        self.expert.conflict_partner_ids = self.enterprise
+        Assignment = self.env["qi.case.assignment"].with_user(self.staff_a)
+        with self.assertRaises(ValidationError):
+            Assignment.create({"case_id": case.id, "expert_id": self.expert.id, "item_id": self.item_15.id})
+        self.assertFalse(case.assignment_ids)
+        # nor moved onto one: an assignment of another expert cannot be changed to this one
+        other = self.env["qi.expert"].create({"partner_id": self.env["res.partner"].create({"name": "Expert Wang"}).id})
+        assignment = Assignment.create({"case_id": case.id, "expert_id": other.id, "item_id": self.item_15.id})
+        with self.assertRaises(ValidationError):
+            assignment.with_context(qi_adjustment_reason="test").write({"expert_id": self.expert.id})
+        self.assertEqual(assignment.expert_id, other)

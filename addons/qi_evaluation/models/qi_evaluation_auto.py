@@ -42,8 +42,7 @@ class QiEvaluationAuto(models.AbstractModel):
 
     @api.model
     def _compute_indicator(self, code, window, date_from, date_to, target=0.0):
-        today = china_today()
-        ref = min(date_to, today)
+        ref = min(date_to, china_today(window))  # the window's day
         # sudo: only aggregated counts of the evaluated window leave the
         # _auto_* methods (see the class docstring); the caller's own access
         # to the evaluation was checked before
@@ -200,17 +199,13 @@ class QiEvaluationAuto(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _get_satisfaction_data(self, window, date_from, date_to):
-        """Hook: the ratings of ``window``'s cases rated in the period.
+        """The 好差评 ratings of ``window``'s cases rated in the period, as the rating
+        model counts them (``_get_valid_domain``, ``is_satisfied``); None without any::
 
-        Returns None while no rating model or data exists. An addon that
-        brings ratings overrides this method and returns::
-
-            {"rated": int,              # ratings given in the period
+            {"rated": int,              # valid ratings given in the period
              "satisfied": int,          # of which 好评 (basically satisfied or better)
              "bad": int,                # bad reviews (dissatisfied, very dissatisfied)
              "bad_fixed_on_time": int}  # bad reviews called back and fixed in time
-
-        qi_case's 好差评 ratings (current ones, not set aside on appeal) answer it.
         """
         start, end = china_bounds(date_from, date_to)
         # sudo: evaluators see the window's figures; only counts leave this method
