@@ -690,7 +690,14 @@ class TestGenericDoors(HttpCase):
             tz="Asia/Shanghai",
         )
         rater.partner_id.parent_id = cls.companies["e1"]
-        rating = env["qi.case.rating"].with_user(rater).sudo()._rate(case_r, rater.partner_id, "4", comment="Fine")
+        rating = env["qi.case.rating"].with_user(rater).sudo()._rate(case_r, rater.partner_id, "2", comment="Slow")
+        # a bad review followed up to its outcome, so that the follow-up's messages, activities and
+        # followers are behind the doors too: callback, the staff's appeal rejected, the explanation
+        follow_up = rating.with_user(users["leader"])
+        follow_up.action_callback_done()
+        rating.with_user(staff_a).action_appeal("Rated the wrong step")
+        follow_up.action_appeal_reject()
+        follow_up.action_record_outcome("explained", explanation="No legal basis for a second calibration")
 
         rater = rater.with_env(env)
         cls.threads = {

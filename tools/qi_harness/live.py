@@ -17,7 +17,10 @@ This module starts and stops the real things, on loopback only:
   (``pg_basebackup -R``);
 - ``run_odoo(db, data_dir, code)``: Python code run in a fresh Odoo process
   against ``env`` (superuser), its ``result`` printed back as JSON: a cron run,
-  data set up through the real flows, a check after restart.
+  data set up through the real flows, a check after restart;
+- ``start_odoo(db, data_dir, code)``: the same, not waited for, in a process
+  group of its own: a run to SIGKILL in the middle (``result_of`` reads the
+  result of one that ended).
 
 Every process and cluster is stopped, and every database dropped, by the
 caller's ``with`` blocks or ``close()``, whatever happens.
@@ -175,6 +178,35 @@ def run_odoo(db, data_dir, code, *, env=None, timeout=1800, addons_path=None, ch
     return proc
 
 
+def start_odoo(db, data_dir, code, *, env=None, addons_path=None):
+    """``run_odoo``'s ``code`` started, not waited for: the ``subprocess.Popen``
+    of a process group of its own, so that ``os.killpg(proc.pid, SIGKILL)``
+    ends it (and whatever it started) as a crash or the OOM killer would. Its
+    output goes to ``proc.log_path`` in ``data_dir``; after a normal end,
+    ``result_of(proc)`` is what the code put in ``result``."""
+    body = "\n".join("    " + line for line in code.strip("\n").splitlines())
+    script = RUN_PRELUDE + body + "\nprint('QI-RESULT ' + json.dumps(result, default=str))\n"
+    args = [sys.executable, "-c", script, "-c", str(CONF), f"--addons-path={addons_path or ADDONS}"]
+    args += [f"--data-dir={data_dir}", "-d", db, "--log-level=warn", "--http-port=0"]
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    log_path = Path(data_dir) / f"odoo-run-{db}-{time.time_ns()}.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(args, env=env or pg_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc.log_path = log_path
+    return proc
+
+
+def result_of(proc):
+    """The ``result`` a process of ``start_odoo`` printed; raises HarnessError if it failed."""
+    text = proc.log_path.read_text(errors="replace")
+    if proc.returncode:
+        raise HarnessError(f"the Odoo process failed ({proc.returncode}):\n{text[-6000:]}")
+    for line in reversed(text.splitlines()):
+        if line.startswith("QI-RESULT "):
+            return json.loads(line[len("QI-RESULT ") :])
+    raise HarnessError(f"the Odoo process printed no result:\n{text[-6000:]}")
+
+
 class Server:
     """An Odoo server on loopback: ``workers=0`` is the threaded server, N > 0
     the prefork server with N HTTP workers (and a gevent port of its own)."""
@@ -281,6 +313,24 @@ class Cluster:
         env = pg_env("127.0.0.1", self.port)
         if self.user:
             env["PGUSER"] = self.user
+        return env
+
+    def odoo_env(self):
+        """The environment of an Odoo process on this cluster. Odoo refuses the
+        ``postgres`` role (odoo/cli/server.py check_postgres_user), which
+        ``env()`` names when we are root: a superuser role named after the OS
+        user is created on the primary on first use (a replica has it by
+        replication) and named instead."""
+        env = self.env()
+        if not self.user:
+            return env
+        role = "qi_odoo"
+        if not self.replica_of:
+            self.psql(
+                f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') "
+                f"THEN CREATE ROLE {role} LOGIN SUPERUSER; END IF; END $$"
+            )
+        env["PGUSER"] = role
         return env
 
     def init(self):

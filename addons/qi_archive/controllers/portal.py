@@ -3,8 +3,10 @@ from werkzeug.exceptions import NotFound
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
+from odoo.tools import SQL
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.qi_case.controllers.portal import QiCasePortal
 from odoo.addons.qi_window.tools.china import china_today
 
 
@@ -37,7 +39,9 @@ class QiArchivePortal(CustomerPortal):
             "qi_date_to": fields.Date.to_string(fields.Date.add(china_today(), days=7)),
         }
 
-    @http.route("/my/archive", type="http", auth="user", website=True)
+    # read-only: the page lists records and requests; asking (POST below) and
+    # downloading (each download is logged) use the primary
+    @http.route("/my/archive", type="http", auth="user", website=True, readonly=True)
     def portal_my_archive(self, **kwargs):
         return request.render("qi_archive.portal_my_archive", self._qi_archive_values(message=kwargs.get("message")))
 
@@ -82,3 +86,25 @@ class QiArchivePortal(CustomerPortal):
         # sudo: the grant was checked just above; the stream checks it again and logs the download
         stream = request.env["ir.binary"]._get_stream_from(attachment.sudo(), "raw")
         return stream.get_response(as_attachment=True)
+
+
+class QiArchiveCasePortal(QiCasePortal):
+    """An archived case's files and report are archive content: each use is
+    logged (R-9.b), so they are served by the primary, not the read replica."""
+
+    def _qi_case_reads_only(self, args):
+        if not super()._qi_case_reads_only(args):
+            return False
+        cr = request.env.cr
+        cr.execute(
+            SQL(
+                "SELECT 1 FROM qi_archive_record WHERE source_model = 'qi.case' AND source_id = %s LIMIT 1",
+                args.get("case_id") or 0,
+            )
+        )
+        if cr.fetchone():
+            return False
+        attachment_id = args.get("attachment_id")
+        # sudo: reads only whether the file is archived, to choose the cursor;
+        # the route checks the visitor's access to the case and the file itself
+        return not (attachment_id and request.env["ir.attachment"].sudo().browse(attachment_id)._qi_protected())

@@ -462,6 +462,7 @@ class QiArchiveAccessRequest(models.Model):
             )
         return True
 
+    @api.readonly
     def action_view_logs(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qi_archive.qi_archive_access_log_action")

@@ -73,6 +73,7 @@ class QiArchiveFile(models.Model):
         ]
         return super(QiArchiveFile, exportable)._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
 
+    @api.readonly
     def action_open(self):
         """Open the file: only with an active grant, and the download is logged."""
         self.ensure_one()

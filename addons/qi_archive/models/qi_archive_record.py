@@ -308,6 +308,7 @@ class QiArchiveRecord(models.Model):
     # ------------------------------------------------------------------
     # actions
     # ------------------------------------------------------------------
+    @api.readonly
     def action_open_source(self):
         self.ensure_one()
         if not self.source_model or self.source_model not in self.env:
@@ -350,6 +351,7 @@ class QiArchiveRecord(models.Model):
             "context": {"default_record_ids": [(6, 0, self.ids)]},
         }
 
+    @api.readonly
     def action_view_logs(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qi_archive.qi_archive_access_log_action")

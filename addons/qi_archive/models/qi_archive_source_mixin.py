@@ -139,6 +139,9 @@ class QiArchiveSourceMixin(models.AbstractModel):
                 or not field.store
                 or field.type in ("binary", "one2many", "properties", "json")
                 or (field.type == "many2many" and field.comodel_name == "ir.attachment")
+                # a field kept from some readers (the rater of a 好差评) stays out whoever
+                # archives: the frozen document is read by the archive's readers, not the field's
+                or field.groups
                 or not record._has_field_access(field, "read")
             ):
                 continue
@@ -241,6 +244,7 @@ class QiArchiveSourceMixin(models.AbstractModel):
             },
         }
 
+    @api.readonly
     def action_qi_view_archive(self):
         self.ensure_one()
         return {

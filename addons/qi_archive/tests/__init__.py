@@ -10,3 +10,5 @@ from . import test_archive_doors
 from . import test_cron_context
 from . import test_request_note
 from . import test_demo_requests
+from . import test_archive_replica_routes
+from . import test_archive_rating_privacy

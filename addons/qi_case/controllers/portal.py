@@ -15,6 +15,8 @@ from odoo.addons.qi_window.tools.upload import (
     is_inline,
 )
 
+from ..models.qi_rating_indicator import OVERALL
+
 
 def demand_choices():
     """The active windows and the service items a demand may name, for the
@@ -54,6 +56,12 @@ def parse_demand(post, windows, items):
     }
 
 
+def readonly_on_get(controller, rule, args):
+    """``readonly=`` of a route that shows a form on GET and saves it on POST:
+    the form is served from the read replica, the submission by the primary."""
+    return request.httprequest.method in ("GET", "HEAD")
+
+
 def check_uploads(files):
     """The reason for each refused file, by the suite's one upload rule
     (type from the content, size; qi_window/tools/upload.py):
@@ -84,6 +92,18 @@ class QiCasePortal(CustomerPortal):
     """Enterprises follow their cases, providers and experts work their
     assignments (R-5.2.1, R-7.3.1). Every record is checked with the
     visitor's own rights first; a foreign or missing id is a 404 either way."""
+
+    def _qi_case_file_readonly(self, rule, args):
+        """``readonly=`` of the routes that serve a case's files and its report:
+        read-only unless serving them is logged (qi_archive, once the case is archived)."""
+        return self._qi_case_reads_only(args)
+
+    def _qi_case_reads_only(self, args):
+        """Whether serving the file or the report that the route ``args`` name
+        (``case_id``, ``attachment_id``) only reads the database. Called before
+        the visitor is authenticated: it chooses the cursor (read replica or
+        primary), never the access."""
+        return True
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -117,7 +137,7 @@ class QiCasePortal(CustomerPortal):
             },
         }
 
-    @http.route(["/my/qi/cases", "/my/qi/cases/page/<int:page>"], type="http", auth="user", website=True)
+    @http.route(["/my/qi/cases", "/my/qi/cases/page/<int:page>"], type="http", auth="user", website=True, readonly=True)
     def portal_my_qi_cases(self, page=1, sortby="date", filterby="all", search=None, **kwargs):
         Case = request.env["qi.case"]
         if not Case.has_access("read"):
@@ -230,7 +250,7 @@ class QiCasePortal(CustomerPortal):
         attachments = messages.attachment_ids.filtered(lambda a: (a.res_model, a.res_id) == ("qi.case", case_sudo.id))
         return (attachments | case_sudo.result_ids.attachment_ids).sorted("id")
 
-    @http.route("/my/qi/cases/<int:case_id>", type="http", auth="public", website=True)
+    @http.route("/my/qi/cases/<int:case_id>", type="http", auth="public", website=True, readonly=True)
     def portal_my_qi_case(self, case_id, access_token=None, **kwargs):
         case_sudo = self._qi_case_check(case_id, access_token)
         values = self._prepare_portal_layout_values()
@@ -248,9 +268,10 @@ class QiCasePortal(CustomerPortal):
                 "report_url": f"/my/qi/cases/{case_sudo.id}/report{token_query}",
                 "report_download_url": f"/my/qi/cases/{case_sudo.id}/report?{urlencode({**token, 'download': 1})}",
                 "can_rate": case_sudo.stage_code in ("completed", "closed")
-                and (not current or (current.is_bad and not current.rerated_from_id)),
+                and request.env["qi.case.rating"]._can_rate_over(current),
                 "current_rating": current
                 and dict(current._fields["level"]._description_selection(request.env))[current.level],
+                "current_rating_is_default": current.is_default,
                 "levels": request.env["qi.case.rating"]._fields["level"]._description_selection(request.env),
                 "sub_scores": self._qi_sub_scores(),
                 "error": kwargs.get("error"),
@@ -264,7 +285,7 @@ class QiCasePortal(CustomerPortal):
         type="http",
         auth="public",
         website=True,
-        readonly=True,
+        readonly=_qi_case_file_readonly,
     )
     def portal_qi_case_attachment(self, case_id, attachment_id, access_token=None, download=False, **kwargs):
         """A file of the case, as listed on its page: the case is checked first,
@@ -282,7 +303,9 @@ class QiCasePortal(CustomerPortal):
         inline = is_inline(stream.mimetype) and not str2bool(download, default=False)
         return stream.get_response(as_attachment=not inline)
 
-    @http.route("/my/qi/cases/<int:case_id>/report", type="http", auth="public", website=True)
+    @http.route(
+        "/my/qi/cases/<int:case_id>/report", type="http", auth="public", website=True, readonly=_qi_case_file_readonly
+    )
     def portal_qi_case_report(self, case_id, access_token=None, report_type="pdf", download=False, **kwargs):
         """The case summary (number, items, time limits, handler, results)."""
         case_sudo = self._qi_case_check(case_id, access_token)
@@ -307,7 +330,9 @@ class QiCasePortal(CustomerPortal):
             case_sudo.action_materials_complete()
         return request.redirect(f"/my/qi/cases/{case_sudo.id}")
 
-    @http.route("/my/qi/cases/new", type="http", auth="user", methods=["GET", "POST"], website=True)
+    @http.route(
+        "/my/qi/cases/new", type="http", auth="user", methods=["GET", "POST"], website=True, readonly=readonly_on_get
+    )
     def portal_qi_case_new(self, **post):
         windows, items = demand_choices()
         values = self._prepare_portal_layout_values()
@@ -359,22 +384,21 @@ class QiCasePortal(CustomerPortal):
         return message.attachment_ids
 
     def _qi_sub_scores(self):
-        efficiency = request.env._("Efficiency")
-        competence = request.env._("Competence")
-        attitude = request.env._("Attitude")
-        return list(
-            zip(
-                ("score_efficiency", "score_competence", "score_attitude"),
-                (efficiency, competence, attitude),
-                strict=True,
-            )
-        )
+        """(field name, label) of the indicators of the online set besides the
+        overall one, which is the level: ``score_<code>`` per indicator (R-8.1)."""
+        # sudo: the indicator sets are configuration the rating form shows; only their names are read
+        indicator_set = request.env["qi.rating.indicator.set"].sudo()._current("online")
+        return [
+            (f"score_{indicator.code}", indicator.name)
+            for indicator in indicator_set.line_ids
+            if indicator.code != OVERALL
+        ]
 
     @http.route("/my/qi/cases/<int:case_id>/rate", type="http", auth="user", methods=["POST"], website=True)
     def portal_qi_case_rate(self, case_id, **post):
         """好差评 by the service object's own user; staff cannot rate for it."""
         case_sudo = self._qi_case_check(case_id)
-        sub_scores = {key: post.get(key) for key in ("score_efficiency", "score_competence", "score_attitude")}
+        scores = {key.removeprefix("score_"): post.get(key) for key, _label in self._qi_sub_scores()}
         try:
             # sudo: portal users cannot create ratings through the ORM; _rate
             # checks the visitor belongs to the case's service object
@@ -383,7 +407,7 @@ class QiCasePortal(CustomerPortal):
                 request.env.user.partner_id,
                 post.get("level"),
                 comment=(post.get("comment") or "")[:2000],
-                **sub_scores,
+                scores=scores,
             )
         except (UserError, ValidationError, AccessError) as error:
             return request.redirect(f"/my/qi/cases/{case_sudo.id}?{urlencode({'error': error.args[0]})}")
@@ -392,7 +416,13 @@ class QiCasePortal(CustomerPortal):
     # ------------------------------------------------------------------
     # providers and experts: assignments
     # ------------------------------------------------------------------
-    @http.route(["/my/qi/assignments", "/my/qi/assignments/page/<int:page>"], type="http", auth="user", website=True)
+    @http.route(
+        ["/my/qi/assignments", "/my/qi/assignments/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
+    )
     def portal_my_qi_assignments(self, page=1, **kwargs):
         Assignment = request.env["qi.case.assignment"]
         if not Assignment.has_access("read"):
@@ -419,7 +449,7 @@ class QiCasePortal(CustomerPortal):
             )
         )
 
-    @http.route("/my/qi/assignments/<int:assignment_id>", type="http", auth="user", website=True)
+    @http.route("/my/qi/assignments/<int:assignment_id>", type="http", auth="user", website=True, readonly=True)
     def portal_my_qi_assignment(self, assignment_id, **kwargs):
         assignment_sudo = self._qi_assignment_check(assignment_id)
         values = self._prepare_portal_layout_values()

@@ -28,7 +28,7 @@ class QiPublicDemand(http.Controller):
         windows, items = demand_choices()
         return {"windows": windows, "items": items, "error": {}, "post": {}, **extra}
 
-    @http.route("/qi/demand", type="http", auth="public", methods=["GET"], website=True, sitemap=True)
+    @http.route("/qi/demand", type="http", auth="public", methods=["GET"], website=True, sitemap=True, readonly=True)
     def demand_form(self, **kwargs):
         return request.render("qi_case.public_demand_form", self._form_values(key=uuid.uuid4().hex))
 

@@ -1,7 +1,12 @@
 import logging
+import re
+import uuid
+
+from psycopg2 import IntegrityError
+from psycopg2.errors import UniqueViolation
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import ConcurrencyError, ValidationError
 from odoo.tools import SQL, html2plaintext
 from odoo.tools.mail import parse_contact_from_email
 
@@ -12,6 +17,9 @@ from odoo.addons.qi_window.tools.validation import is_valid_email
 from .qi_case_stage import FINAL_CODES
 
 _logger = logging.getLogger(__name__)
+
+# the name of a case until its number is claimed (qi.case._claim_number)
+NUMBER_PENDING = "/pending/"
 
 CHANNELS = [
     ("email", "E-mail"),
@@ -328,6 +336,8 @@ class QiCase(models.Model):
     )
 
     _name_company_uniq = models.Constraint("UNIQUE(name)", "This case number is already used.")
+    # the highest case number in one index step (_highest_number): byte order, whatever the collation
+    _name_c_index = models.Index('(name COLLATE "C")')
     _message_id_uniq = models.UniqueIndex(
         "(message_id_origin) WHERE message_id_origin IS NOT NULL",
         "A case was already created from this e-mail.",
@@ -483,15 +493,13 @@ class QiCase(models.Model):
     def create(self, vals_list):
         # refused before a number is drawn: a refused demand leaves no gap in the numbers
         self = self._qi_guard(vals_list)
-        Sequence = self.env["ir.sequence"]
         for vals in vals_list:
             received = fields.Datetime.to_datetime(vals.get("date_received")) or fields.Datetime.now()
             # the day of reception in the window's time zone, whoever creates the case
             received_on = china_date(received, self.env["qi.window"].browse(vals.get("window_id")).exists())
             if vals.get("name", "/") == "/":
-                # sudo: the case number sequence is shared by every window and
-                # only numbers are drawn from it
-                vals["name"] = Sequence.sudo().next_by_code("qi.case", sequence_date=received_on)
+                # replaced by the case's number as soon as the row exists (_create)
+                vals["name"] = f"{NUMBER_PENDING}{received_on.isoformat()}/{uuid.uuid4().hex}"
             if vals.get("materials_state", "complete") == "complete" and not vals.get("date_materials_complete"):
                 vals["date_materials_complete"] = received_on
         cases = super().create(vals_list)
@@ -507,6 +515,83 @@ class QiCase(models.Model):
             if case.partner_id:
                 case.message_subscribe(partner_ids=case.partner_id.ids)
         return cases
+
+    def _create(self, data_list):
+        cases = super()._create(data_list)
+        # numbered before anything reads the name (mail.thread's create notifies)
+        for case, data in zip(cases, data_list, strict=True):
+            name = data["stored"].get("name") or ""
+            if name.startswith(NUMBER_PENDING):
+                case._claim_number(fields.Date.to_date(name[len(NUMBER_PENDING) :].split("/")[0]))
+        return cases
+
+    def _claim_number(self, day):
+        """Give the case, just inserted, the next number (办件编号) of the year of
+        ``day``: the highest one plus one, claimed through the unique index of the
+        name as Odoo numbers invoices (``sequence.mixin._locked_increment``).
+
+        Case numbers are official record numbers: no gap, no duplicate. A number
+        another transaction holds makes this one wait until it ends: this one
+        then takes the next number if the other committed, the same if it rolled
+        back. A PostgreSQL sequence keeps the number of a rolled-back transaction
+        (a gap, e.g. for every retried request); a row lock on a counter (the
+        ``no_gap`` sequence) makes a transaction that waited fail, since under
+        REPEATABLE READ it may not read the row the other one committed: under
+        50 visitors at once, requests ran out of retries (issue 14). The sequence
+        ``qi.case`` only gives the format (prefix, padding, suffix)."""
+        self.ensure_one()
+        # sudo: the format of the numbers is shared by every window and only read
+        sequence = self.env["ir.sequence"].sudo().search([("code", "=", "qi.case")], order="company_id", limit=1)
+        prefix, suffix = sequence._get_prefix_suffix(date=day, date_range=day)
+        # the highest number of the year, own uncommitted cases included
+        number = self._highest_number(prefix, suffix, sequence.padding)
+        with self.env.cr.savepoint(flush=False) as savepoint:
+            while True:
+                number += 1
+                name = f"{prefix}{number:0{sequence.padding}d}{suffix}"
+                try:
+                    # waits while another transaction holds this number
+                    self.env.cr.execute(
+                        SQL("UPDATE qi_case SET name = %s WHERE id = %s", name, self.id), log_exceptions=False
+                    )
+                    break
+                except UniqueViolation:
+                    savepoint.rollback()  # committed by another transaction: the next one
+        self.invalidate_recordset(["name", "display_name"])
+
+    def _highest_number(self, prefix, suffix, padding):
+        """The highest number after ``prefix`` among the case numbers, 0 if none.
+
+        Numbers are claimed one after the other, padded to ``padding`` digits:
+        the last of them in byte order is the highest, read from the end of the
+        index ``qi_case_name_c_index`` in one step at any number of cases. Only
+        once the padding is full (99999, more than the width) or a number was
+        set by hand do the numbers of the year get read one by one."""
+        pattern = re.compile(rf"^{re.escape(prefix)}([0-9]+){re.escape(suffix)}$")
+        self.env.cr.execute(
+            SQL(
+                'SELECT name FROM qi_case WHERE name COLLATE "C" >= %s AND name COLLATE "C" < %s '
+                'ORDER BY name COLLATE "C" DESC LIMIT 1',
+                prefix,
+                prefix[:-1] + chr(ord(prefix[-1]) + 1),
+            )
+        )
+        row = self.env.cr.fetchone()
+        if not row:
+            return 0
+        found = pattern.match(row[0])
+        if found and len(found[1]) == padding and found[1] != "9" * padding:
+            return int(found[1])
+        self.env.cr.execute(
+            SQL(
+                "SELECT max(substr(name, %s, length(name) - %s)::bigint) FROM qi_case WHERE name LIKE %s AND name ~ %s",
+                len(prefix) + 1,
+                len(prefix) + len(suffix),
+                re.sub(r"([\\%_])", r"\\\1", prefix) + "%",
+                pattern.pattern,
+            )
+        )
+        return self.env.cr.fetchone()[0] or 0
 
     def write(self, vals):
         self._qi_check_protected([vals])
@@ -562,7 +647,15 @@ class QiCase(models.Model):
             msg_dict = dict(msg_dict, email_from=bare if is_valid_email(bare) else False)
         values["message_id_origin"] = msg_dict.get("message_id")
         values["description"] = msg_dict.get("body")
-        return super().message_new(msg_dict, custom_values=values)
+        try:
+            return super().message_new(msg_dict, custom_values=values)
+        except IntegrityError as error:
+            if error.diag.constraint_name != f"{self._table}_message_id_uniq":
+                raise
+            # the same mail reached another gateway process, whose case committed
+            # after this transaction began: the server retries the delivery, which
+            # then finds the mail processed and ignores it (no failure, no bounce)
+            raise ConcurrencyError(f"mail {msg_dict.get('message_id')} delivered twice at once") from error
 
     def _description_text(self):
         return html2plaintext(self.description or "")

@@ -401,6 +401,8 @@ class QiCaseDemo(models.Model):
             # the leader called the enterprise back; the fix is under way
             first = leader_bad[-1]
             first.with_user(first.window_id.leader_id).action_callback_done()
+            # its outcome: a fix with a deadline (15 working days after the callback)
+            first.with_user(first.window_id.leader_id).action_record_outcome("fix_deadline")
             # demo story text, in Chinese on purpose
             first.message_post(  # pylint: disable=translation-required
                 body="已电话回访企业，核实报告延迟属实，已要求服务机构限期整改。",

@@ -266,6 +266,7 @@ class QiCaseFlow(models.Model):
         action["domain"] = [("res_model", "=", self._name), ("res_id", "=", self.id)]
         return action
 
+    @api.readonly
     def action_view_assignments(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qi_case.qi_case_assignment_action")

@@ -18,6 +18,12 @@ _logger = logging.getLogger(__name__)
 DIGEST_MAX_LINES = 100
 # P-TL-7: how far the 红黄牌 ladder went for a deadline
 LADDER_ORDER = {False: 0, "yellow": 1, "red": 2, "supervision": 3}
+# the activity each step of the ladder gives its recipients
+LADDER_ACTIVITY_TYPES = {
+    "yellow": "qi_case.mail_activity_type_case_deadline",
+    "red": "qi_case.mail_activity_type_case_escalation",
+    "supervision": "qi_case.mail_activity_type_case_supervision",
+}
 
 
 class QiCaseSupervision(models.AbstractModel):
@@ -34,7 +40,10 @@ class QiCaseSupervision(models.AbstractModel):
         """Supervise every open case not yet supervised today; returns the cases
         that failed. A case that fails is said on the case and skipped, the rest
         go on. Each case is marked with the day it was supervised, so a scheduled
-        run cut by its time box resumes where it stopped instead of starting over."""
+        run cut by its time box, or killed, resumes where it stopped instead of
+        starting over. The digests go out once the day's last case is supervised,
+        from the activities still waiting for one (``_pending_reminders``): one per
+        recipient and day however many calls the day took."""
         today = china_today()
         warn_limit = self._warn_limit(today)
         self.env["qi.case.pause"]._end_due_pauses(today)
@@ -47,22 +56,27 @@ class QiCaseSupervision(models.AbstractModel):
             order="id",
         ).ids
         failed = Case.browse()
-        reminders = defaultdict(list)
+        reached = 0
         for ids in batches(self.env, case_ids, batch_size, invalidate=True):
-            results, errors = isolated(
+            _results, errors = isolated(
                 Case.browse(ids),
                 lambda cases: self._supervise(cases, today, warn_limit),
                 _logger,
                 "QI supervision failed for case %s",
             )
-            for key, case in (reminder for result in results for reminder in result):
-                reminders[key].append(case.id)
             if errors:
                 broken = Case.concat(*errors)
                 failed |= broken
                 self._log_errors(broken, errors, today)
-        self._send_digests(reminders)
-        self.env["qi.case.rating"]._remind_unrated(today)
+            reached += len(ids)
+        if reached == len(case_ids):  # not stopped by the time box: the day's supervision is done
+            self._send_pending_digests()
+        Rating = self.env["qi.case.rating"]
+        Rating._remind_unrated(today)
+        Rating._give_default_ratings(today)
+        # bad reviews whose callback or fix is past its deadline show as late
+        Rating._update_follow_up_states()
+        Rating._suggest_call_ins(today)
         return failed
 
     @api.model
@@ -126,14 +140,11 @@ class QiCaseSupervision(models.AbstractModel):
     @api.model
     def _ladder_reminders(self, cases, today):
         """The activities of the ladder's steps due today, created at once and without
-        the per-activity e-mail: each recipient gets one digest a day (``_send_digests``),
-        all in the recipient's language. Returns ``[((user, step), case)]`` for it."""
+        the per-activity e-mail: each recipient gets one digest a day, all in the
+        recipient's language; until it is sent, each activity waits for it
+        (``qi_digest_pending``, committed with the batch). Returns ``[((user, step), case)]``."""
         red_days = int_param(self.env, "qi_case.supervision_red_working_days", 3, minimum=0)
-        types = {
-            "yellow": self.env.ref("qi_case.mail_activity_type_case_deadline").id,
-            "red": self.env.ref("qi_case.mail_activity_type_case_escalation").id,
-            "supervision": self.env.ref("qi_case.mail_activity_type_case_supervision").id,
-        }
+        types = {step: self.env.ref(xmlid).id for step, xmlid in LADDER_ACTIVITY_TYPES.items()}
         model_id = self.env["ir.model"]._get_id("qi.case")
         coordinators, langs = {}, {}
         vals_list, reminders, fired = [], [], defaultdict(list)
@@ -161,6 +172,7 @@ class QiCaseSupervision(models.AbstractModel):
                         "date_deadline": today if step != "yellow" else case.date_deadline,
                         "summary": self._ladder_summary(case.with_env(in_lang.env), step, reasons),
                         "user_id": user.id,
+                        "qi_digest_pending": True,
                     }
                 )
                 reminders.append(((user.id, step), case))
@@ -193,6 +205,39 @@ class QiCaseSupervision(models.AbstractModel):
             since=case.date_red,
             reason=reason,
         )
+
+    @api.model
+    def _pending_reminders(self):
+        """The activities of the ladder no digest told yet, and ``{(user id, step): [case
+        ids]}`` for ``_send_digests``. Read from the database rather than kept by the run:
+        the batches of a run killed or cut by its time box committed their activities, and
+        the call that finishes the day tells them too."""
+        steps = {self.env.ref(xmlid).id: step for step, xmlid in LADDER_ACTIVITY_TYPES.items()}
+        # sudo: the supervision's own outbox, whoever runs it; each recipient is told only
+        # of the activities given to them
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search_fetch(
+                [("qi_digest_pending", "=", True), ("res_model", "=", "qi.case")],
+                ["res_id", "user_id", "activity_type_id"],
+                order="id",
+            )
+        )
+        reminders = defaultdict(dict)  # a dict keeps the order and each case once
+        for activity in activities:
+            step = steps.get(activity.activity_type_id.id)
+            if step and activity.user_id:
+                reminders[activity.user_id.id, step][activity.res_id] = True
+        return activities, {key: list(case_ids) for key, case_ids in reminders.items()}
+
+    @api.model
+    def _send_pending_digests(self):
+        """Each recipient's digest of the ladder's steps not told yet; in the same
+        transaction, the activities are marked told."""
+        activities, reminders = self._pending_reminders()
+        self._send_digests(reminders)
+        activities.write({"qi_digest_pending": False})
 
     @api.model
     def _send_digests(self, reminders):

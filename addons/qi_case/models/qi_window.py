@@ -1,6 +1,6 @@
 import ast
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class QiWindow(models.Model):
@@ -63,6 +63,7 @@ class QiWindow(models.Model):
             values["alias_parent_thread_id"] = self.id
         return values
 
+    @api.readonly
     def action_view_cases(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qi_case.qi_case_action")

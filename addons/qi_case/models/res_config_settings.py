@@ -37,6 +37,41 @@ class ResConfigSettings(models.TransientModel):
         default=3,
         help="Working days a case stays red before the coordination department supervises it (督办).",
     )
+    # the national 好差评 practice: a default rating when none is given in time
+    qi_case_default_rating_days = fields.Integer(
+        string="Default Rating After",
+        config_parameter="qi_case.default_rating_days",
+        default=0,
+        help="Natural days after the rating request; a completed case still unrated then gets the default rating "
+        "基本满意 (Guangdong: 7). 0: no default rating.",
+    )
+    qi_case_default_rating_counts = fields.Boolean(
+        string="Count Default Ratings",
+        config_parameter="qi_case.default_rating_counts",
+        help="Count default ratings in the satisfaction rate, the public page and the evaluation as real ratings.",
+    )
+    # the use of the results, a call-in (约谈) for a window at the bottom two months running
+    qi_case_call_in_bottom_windows = fields.Integer(
+        string="Call-in Below",
+        config_parameter="qi_case.call_in_bottom_windows",
+        default=1,
+        help="A window among this many at the bottom of the monthly satisfaction ranking two months running gets a "
+        "call-in (约谈) suggestion for the coordination department.",
+    )
+    # anti-coercion: runs of 非常满意 on site for the same staff are flagged for the leader
+    qi_case_unusual_run_count = fields.Integer(
+        string="Unusual Run: Ratings",
+        config_parameter="qi_case.unusual_run_count",
+        default=5,
+        help="This many 非常满意 ratings on site for the same staff member within the minutes below are flagged "
+        "for the window's leader (at least 2).",
+    )
+    qi_case_unusual_run_minutes = fields.Integer(
+        string="Unusual Run: Minutes",
+        config_parameter="qi_case.unusual_run_minutes",
+        default=10,
+        help="The span of an unusual run of on-site ratings, in minutes.",
+    )
 
     def set_values(self):
         for settings in self:
@@ -46,6 +81,7 @@ class ResConfigSettings(models.TransientModel):
                 settings.qi_case_extension_max_days,
                 settings.qi_case_yellow_days,
                 settings.qi_case_supervision_red_days,
+                settings.qi_case_default_rating_days,
             ]
             if any(value < 0 for value in values) or settings.qi_case_supervision_red_days < 1:
                 raise ValidationError(

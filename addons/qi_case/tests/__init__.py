@@ -19,3 +19,11 @@ from . import test_case_clock
 from . import test_case_ladder
 from . import test_demo_use
 from . import test_case_matching
+from . import test_rating_ranking
+from . import test_rating_board
+from . import test_rating_export
+from . import test_rating_indicators
+from . import test_rating_onsite
+from . import test_rating_outcome
+from . import test_rating_privacy
+from . import test_case_numbers

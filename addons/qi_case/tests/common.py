@@ -67,6 +67,20 @@ class QiCaseCommon(QiCatalogueCommon):
         values.update(vals)
         return self.env["qi.case"].with_user(user or self.staff_a).create(values)
 
+    def _completed_case(self, expert=None):
+        """A case of window A taken by staff A, served by the provider (and ``expert``), completed."""
+        case = self._case(user_id=self.staff_a.id)
+        case.action_accept()
+        Assignment = self.env["qi.case.assignment"]
+        assignments = Assignment.create({"case_id": case.id, "provider_id": self.provider.id})
+        if expert:
+            assignments |= Assignment.create({"case_id": case.id, "expert_id": expert.id})
+        assignments.action_accept()
+        case.action_start_service()
+        assignments.action_deliver()
+        case.action_complete()
+        return case
+
     def _import(self, content, filename="findings.csv"):
         """Inspection or sampling findings imported by staff A into window A (R-7.1.2)."""
         wizard = (

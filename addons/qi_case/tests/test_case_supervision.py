@@ -127,6 +127,47 @@ class TestCaseSupervision(QiCaseCommon):
         )
         self.assertEqual(len(escalations), 3, "each case escalated once")
 
+    def test_day_cut_into_calls_sends_one_digest_with_every_case(self):
+        """A day of supervision done in several calls (the scheduler's time box, or a
+        run killed after some batches committed and started again) tells each
+        recipient once, when the day's last case is supervised, of every case
+        escalated that day, also those of the calls before; nothing is told twice."""
+        cases = self.env["qi.case"]
+        with freeze_time("2026-09-26 09:00:00"):
+            for subject in ("Late one", "Late two", "Late three"):
+                cases |= self._case(user_id=self.staff_a.id, subject=subject)
+            cases.action_accept()
+        self.env["qi.case"].search([("is_open", "=", True), ("id", "not in", cases.ids)]).with_context(
+            qi_case_internal=FLOW
+        ).write({"supervised_date": date(2026, 10, 23)})
+        Message = self.env["mail.message"]
+        people = (self.leader | self.staff_a).partner_id
+        before = Message.search([("partner_ids", "in", people.ids)])
+
+        def received(user):
+            return (Message.search([("partner_ids", "in", people.ids)]) - before).filtered(
+                lambda m: user.partner_id in m.partner_ids
+            )
+
+        def out_of_time(env, processed=0, remaining=None):
+            return 0.0
+
+        with freeze_time("2026-10-23 09:00:00"), patch("odoo.addons.qi_window.tools.cron.commit_progress", out_of_time):
+            self.env["qi.case"]._cron_supervise(batch_size=1)
+            self.env["qi.case"]._cron_supervise(batch_size=1)
+            self.assertFalse(received(self.leader) | received(self.staff_a), "no digest before the day is done")
+            self.assertEqual(len(cases.activity_ids), 4, "two cases escalated, to the handler and the leader")
+            self.env["qi.case"]._cron_supervise(batch_size=1)
+            self.env["qi.case"]._cron_supervise(batch_size=1)  # nothing left: nothing told again
+        for user in (self.leader, self.staff_a):
+            digest = received(user)
+            self.assertEqual(len(digest), 1, f"one digest for {user.name}")
+            self.assertIn("3 ", digest.subject)
+            for case in cases:
+                self.assertIn(case.name, digest.body)
+        self.assertEqual(len(cases.activity_ids), 6, "each case escalated once to each of them")
+        self.assertFalse(cases.activity_ids.filtered("qi_digest_pending"), "every activity told")
+
     def test_leader_gets_one_digest_not_one_mail_per_case(self):
         with freeze_time("2026-09-26 09:00:00"):
             cases = self._case(user_id=self.staff_a.id, subject="Late one") | self._case(

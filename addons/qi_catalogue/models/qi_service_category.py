@@ -43,6 +43,7 @@ class QiServiceCategory(models.Model):
         for category in self:
             category.display_name = f"{category.code} {category.name}" if category.code else category.name
 
+    @api.readonly
     def action_view_items(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qi_catalogue.qi_service_item_action")

@@ -24,6 +24,12 @@ class QiServiceItem(models.Model):
         tracking=True,
         help="Clause of DB1303/T 329-2022 that defines the item (e.g. 6.1.1.1); empty for items a window adds itself.",
     )
+    version = fields.Char(
+        default="1",
+        tracking=True,
+        help="Version of the item in the government service catalogue (事项版本): raise it when what the item offers "
+        "or asks for changes. Exported with the item's code to the provincial 好差评 system.",
+    )
     category_id = fields.Many2one("qi.service.category", required=True, index=True, ondelete="restrict", tracking=True)
     category_sequence = fields.Integer(related="category_id.sequence", store=True, string="Category Sequence")
     kind = fields.Selection(related="category_id.kind", store=True)
@@ -181,6 +187,7 @@ class QiServiceItem(models.Model):
         """Open the matching wizard on these items."""
         return self.env["qi.catalogue.match.wizard"]._action_open(items=self)
 
+    @api.readonly
     def action_view_providers(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qi_catalogue.res_partner_action_qi_provider")
@@ -188,6 +195,7 @@ class QiServiceItem(models.Model):
         action["display_name"] = self.env._("Providers of %s", self.name)
         return action
 
+    @api.readonly
     def action_view_experts(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qi_catalogue.qi_expert_action")

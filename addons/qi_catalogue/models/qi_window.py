@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class QiWindow(models.Model):
@@ -15,6 +15,14 @@ class QiWindow(models.Model):
         string="Service Items",
     )
     station_ids = fields.One2many("qi.provider.station", "window_id", string="Stationed Providers")
+    region_id = fields.Many2one(
+        "qi.region",
+        string="Region",
+        index="btree_not_null",
+        tracking=True,
+        help="The administrative division (GB/T 2260) the window serves; its 6-digit code is the region code of the "
+        "window's ratings in the export to the provincial 好差评 system.",
+    )
     item_count = fields.Integer(compute="_compute_catalogue_counts")
     station_count = fields.Integer(string="Providers Stationed", compute="_compute_catalogue_counts")
 
@@ -29,6 +37,7 @@ class QiWindow(models.Model):
             window.item_count = len(window.item_ids)
             window.station_count = stations.get(window.id, 0)
 
+    @api.readonly
     def action_view_stations(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qi_catalogue.qi_provider_station_action")
@@ -37,6 +46,7 @@ class QiWindow(models.Model):
         action["display_name"] = self.env._("Providers at %s", self.name)
         return action
 
+    @api.readonly
     def action_view_items(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qi_catalogue.qi_service_item_action")

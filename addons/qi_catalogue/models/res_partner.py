@@ -198,6 +198,7 @@ class ResPartner(models.Model):
             )
         return super().write(vals)
 
+    @api.readonly
     def action_view_qi_qualifications(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qi_catalogue.qi_provider_qualification_action")

@@ -418,6 +418,7 @@ class QiEvaluation(models.Model):
         self.with_context(qi_evaluation_closing=FLOW).write({"state": "draft"})
         return True
 
+    @api.readonly
     def action_view_improvements(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qi_evaluation.qi_improvement_action")
@@ -427,6 +428,7 @@ class QiEvaluation(models.Model):
         action["context"] = {"default_window_id": self.window_id.id, "create": False}
         return action
 
+    @api.readonly
     def action_view_findings(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qi_evaluation.qi_evaluation_finding_action")

@@ -205,7 +205,7 @@ class QiEvaluationAuto(models.AbstractModel):
             {"rated": int,              # valid ratings given in the period
              "satisfied": int,          # of which 好评 (basically satisfied or better)
              "bad": int,                # bad reviews (dissatisfied, very dissatisfied)
-             "bad_fixed_on_time": int}  # bad reviews called back and fixed in time
+             "bad_fixed_on_time": int}  # bad reviews called back in time, then fixed or explained in time
         """
         start, end = china_bounds(date_from, date_to)
         # sudo: evaluators see the window's figures; only counts leave this method
@@ -213,13 +213,10 @@ class QiEvaluationAuto(models.AbstractModel):
         ratings = Rating.search_fetch(
             Rating._get_valid_domain()
             & Domain([("window_id", "=", window.id), ("date", ">=", start), ("date", "<", end)]),
-            ["level", "is_satisfied", "is_bad", "callback_due", "callback_done", "fix_due", "fix_done"],
+            ["level", "is_satisfied", "is_bad", "callback_due", "callback_done", "fix_due", "fix_done", "outcome"],
         )
         if not ratings:
             return None
-
-        def in_time(done, due):
-            return bool(done and due and china_date(done) <= due)
 
         bad = ratings.filtered("is_bad")
         return {
@@ -227,9 +224,8 @@ class QiEvaluationAuto(models.AbstractModel):
             # 好评 = very satisfied, satisfied, basically satisfied: the rating model's one definition
             "satisfied": len(ratings.filtered("is_satisfied")),
             "bad": len(bad),
-            "bad_fixed_on_time": len(
-                bad.filtered(lambda r: in_time(r.callback_done, r.callback_due) and in_time(r.fix_done, r.fix_due))
-            ),
+            # the rating model's one definition, as the ranking and the public board count it
+            "bad_fixed_on_time": len(bad.filtered(lambda r: r._results_is_fixed_on_time())),
         }
 
     @api.model

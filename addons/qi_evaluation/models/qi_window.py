@@ -139,6 +139,7 @@ class QiWindow(models.Model):
                 window.dashboard_improvement_on_time_count,
             ) = improvements.get(window, (0, 0, 0))
 
+    @api.readonly
     def action_view_evaluations(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qi_evaluation.qi_evaluation_action")
@@ -147,6 +148,7 @@ class QiWindow(models.Model):
         action["display_name"] = self.env._("Evaluations of %s", self.name)
         return action
 
+    @api.readonly
     def action_view_improvements(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qi_evaluation.qi_improvement_action")

@@ -7,3 +7,4 @@ from . import test_evaluation_access
 from . import test_views
 from . import test_web_client
 from . import test_demo_evaluations
+from . import test_bad_review_outcomes

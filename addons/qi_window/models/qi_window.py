@@ -206,15 +206,19 @@ class QiWindow(models.Model):
         action["display_name"] = name
         return action
 
+    @api.readonly
     def action_view_staff(self):
         return self._action_related("qi_window_staff", self.env._("Staff of %s", self.name))
 
+    @api.readonly
     def action_view_facilities(self):
         return self._action_related("qi_window_facility", self.env._("Facilities of %s", self.name))
 
+    @api.readonly
     def action_view_rules(self):
         return self._action_related("qi_window_rule", self.env._("Rules of %s", self.name))
 
+    @api.readonly
     def action_view_channels(self):
         return self._action_related("qi_window_channel", self.env._("Channels of %s", self.name))
 

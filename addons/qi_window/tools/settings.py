@@ -25,3 +25,11 @@ def int_param(env, key, default, minimum=None):
     if minimum is not None:
         value = max(value, minimum)
     return value
+
+
+def bool_param(env, key):
+    """The setting ``key`` as a boolean: unset, empty, "0" and "False" are off
+    (a Boolean settings field stores "True" or removes the key)."""
+    # sudo: the suite's settings are not secret; callers only read a switch
+    raw = env["ir.config_parameter"].sudo().get_param(key)
+    return str(raw or "").strip().lower() not in ("", "0", "false")

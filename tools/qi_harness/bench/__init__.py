@@ -32,6 +32,10 @@ What it does, on a fresh database that it drops at the end (unless --keep):
 6. ``bin/qi-benchmark matching``: qi.catalogue.matcher.match at 2,000 providers
    and 5,000 experts, on a database of its own (matching.py).
 
+7. ``bin/qi-benchmark http``: the same data served over HTTP by 1 and 2 prefork
+   workers, without and with a streaming read replica, under concurrent clients,
+   in a throw-away PostgreSQL cluster (http.py, http_data.py).
+
 The qi_* addons are copied at start and installed from the copy, so a long run
 measures one version of the code. See docs/benchmark.md.
 
@@ -44,5 +48,6 @@ PGHOST/PGPORT/PGUSER/PGPASSWORD are honoured (PGHOST defaults to 127.0.0.1).
 # Modules: cli (command line, one run from install to drop), runtime (Odoo on
 # a snapshot of the addons, query meter, workers, profiler), suite (the
 # constants taken from the addons), seed (data), the scenarios views, cron,
-# recompute and matching, report (goals, verdicts, tables). The modules that
+# recompute and matching, report (goals, verdicts, tables); http (the load run
+# over HTTP) and http_data (its data and requests, in a worker). The modules that
 # import odoo.addons.* are imported only once Odoo knows the addons path.

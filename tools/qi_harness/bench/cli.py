@@ -2,6 +2,7 @@
 
     bin/qi-benchmark [--cases N] [--skip-views] [--keep] [--reuse DB] ...
     bin/qi-benchmark matching [--providers N] [--experts N] [--rounds N] ...
+    bin/qi-benchmark http [--cases N] [--workers 1,2] [--clients N] [--explain-million] ...
 
 Workers (``--_worker direct|trigger|recompute``) are the same command, started
 by runtime.run_worker on the run's database.
@@ -44,7 +45,8 @@ def parse_args(argv):
         prog=PROG,
         description=BENCH_DOC.split("\n\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="The matching benchmark: bin/qi-benchmark matching --help",
+        epilog="The matching benchmark: bin/qi-benchmark matching --help; "
+        "the load benchmark over HTTP: bin/qi-benchmark http --help",
     )
     parser.add_argument("--cases", type=int, default=100000, help="qi.case rows (and as many project.task rows)")
     parser.add_argument("--tasks", type=int, help="project.task rows (default: --cases)")
@@ -104,12 +106,18 @@ def parse_matching_args(argv):
 def main(argv):
     if argv[:1] == ["matching"]:
         return main_matching(parse_matching_args(argv[1:]))
+    if argv[:1] == ["http"]:
+        from . import http
+
+        return http.main(argv[1:])
     args = parse_args(argv)
     if args.worker_mode:
         registry = odoo_init(args.conf, args.addons, args.db, args.data_dir)
         # imported once this process's Odoo knows the addons path
         if args.worker_mode == "recompute":
             from . import recompute as scenario
+        elif args.worker_mode in ("http-seed", "http-describe"):
+            from . import http_data as scenario
         else:
             from . import cron as scenario
         scenario.worker(args, registry)

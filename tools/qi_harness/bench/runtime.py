@@ -213,9 +213,10 @@ def profiled(name):
 # ----------------------------------------------------------------------------
 # Workers: a measured run in its own process, so that its peak RSS is its own
 # ----------------------------------------------------------------------------
-def run_worker(args, mode, message):
+def run_worker(args, mode, message, env=None, extra=()):
     """Run ``bin/qi-benchmark --_worker mode`` on the run's database, echo its
-    output indented, and return the result it printed."""
+    output indented, and return the result it printed. ``env``: the child's
+    environment (another PostgreSQL server); ``extra``: more arguments."""
     cmd = [
         sys.executable,
         str(LAUNCHER),
@@ -229,9 +230,10 @@ def run_worker(args, mode, message):
         args.data_dir,
         "--_addons",
         args.addons,
+        *extra,
     ]
     log(f"{message} (load average {os.getloadavg()[0]:.2f}) ...")
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     CHILDREN.append(proc)
     output = []
     for line in proc.stdout:

@@ -1,5 +1,7 @@
 """The benchmark's data: users, windows and a project through the ORM, then N
-cases and N tasks in bulk with ``INSERT ... SELECT generate_series``.
+cases and N tasks in bulk with ``INSERT ... SELECT generate_series``. With no
+task (``n_tasks=0``) neither the project nor its users are made: the system
+tests seed cases so on a suite database without the project module.
 
 The generator checks through ``information_schema`` that it fills every NOT
 NULL column of the tables it writes, and fails clearly if a new one appears.
@@ -72,8 +74,8 @@ def generate(registry, n_cases, n_tasks, n_partners, addons):
         Users = env["res.users"]
         g_qi_user = env.ref("qi_window.group_qi_user")
         g_qi_manager = env.ref("qi_window.group_qi_manager")
-        g_pm = env.ref("project.group_project_manager")
-        g_project_user = env.ref("project.group_project_user")
+        with_tasks = n_tasks > 0
+        project_groups = [env.ref("project.group_project_user").id] if with_tasks else []
         staff = Users.create(
             [
                 {
@@ -81,7 +83,7 @@ def generate(registry, n_cases, n_tasks, n_partners, addons):
                     "login": f"bench_staff_{i}",
                     "email": f"staff{i}@bench.example.cn",
                     "tz": TZ,
-                    "group_ids": [Command.set([g_qi_user.id, g_project_user.id])],
+                    "group_ids": [Command.set([g_qi_user.id, *project_groups])],
                 }
                 for i in range(1, STAFF + 1)
             ]
@@ -93,15 +95,6 @@ def generate(registry, n_cases, n_tasks, n_partners, addons):
                 "tz": TZ,
                 "email": "leader@bench.example.cn",
                 "group_ids": [Command.set([g_qi_manager.id])],
-            }
-        )
-        pm = Users.create(
-            {
-                "name": "Bench Project Manager",
-                "login": "bench_pm",
-                "tz": TZ,
-                "email": "pm@bench.example.cn",
-                "group_ids": [Command.set([g_pm.id])],
             }
         )
         windows = env["qi.window"].create(
@@ -126,16 +119,6 @@ def generate(registry, n_cases, n_tasks, n_partners, addons):
         if not items:
             raise RuntimeError("qi_catalogue installed no service item")
         default_limit = int(env["ir.config_parameter"].sudo().get_param("qi_case.default_time_limit_days", 20))
-        project = env["project.project"].create(
-            {"name": "Bench Project", "privacy_visibility": "employees", "company_id": company.id, "user_id": pm.id}
-        )
-        # 8 stages, 3 folded, like qi.case's
-        task_stages = env["project.task.type"].create(
-            [
-                {"name": name, "sequence": i, "fold": i >= 5, "project_ids": [Command.link(project.id)]}
-                for i, name in enumerate(TASK_STAGES)
-            ]
-        )
         env.flush_all()
 
         # partners: a few thousand enterprises
@@ -248,80 +231,23 @@ def generate(registry, n_cases, n_tasks, n_partners, addons):
         )
         cr.execute("SELECT setval('qi_case_id_seq', (SELECT MAX(id) FROM qi_case))")
 
-        # tasks: same volume, same shape (8 stages, 3 folded, recent ones open)
-        cr.execute("SELECT COALESCE(MAX(id), 0) FROM project_task")
-        tbase = cr.fetchone()[0]
-        task_columns = [
-            "id",
-            "name",
-            "description",
-            "project_id",
-            "stage_id",
-            "state",
-            "priority",
-            "sequence",
-            "company_id",
-            "active",
-            "display_in_project",
-            "is_template",
-            "has_template_ancestor",
-            "recurring_task",
-            "partner_id",
-            "date_deadline",
-            "date_assign",
-            "date_end",
-            "date_last_stage_update",
-            "allocated_hours",
-            "working_hours_open",
-            "working_hours_close",
-            "working_days_open",
-            "working_days_close",
-            "color",
-            "email_from",
-            "create_uid",
-            "create_date",
-            "write_uid",
-            "write_date",
-        ]
-        check_columns(cr, "project_task", task_columns)
-        cr.execute(
-            """CREATE TEMP TABLE bench_task_src ON COMMIT DROP AS
-                SELECT g AS n, random() AS r_stage, random() AS r_part, random() AS r_user, random() AS r_prio,
-                       random() AS r_hours, (now() AT TIME ZONE 'UTC') - random() * interval '365 days' AS created
-                FROM generate_series(1, %s) g""",
-            [n_tasks],
-        )
-        cr.execute(
-            _TASK_INSERT.format(
-                columns=", ".join(task_columns),
-                partners=sql_array(partner_ids),
-                n_partners=len(partner_ids),
-                stages=sql_array(task_stages.ids),
-            ),
-            {"base": tbase, "project": project.id, "company": company.id},
-        )
-        cr.execute(
-            f"""INSERT INTO project_task_user_rel (task_id, user_id, create_uid, write_uid, create_date, write_date)
-                SELECT %s + s.n, ({sql_array(staff.ids)})[1 + floor(s.r_user * {len(staff)})::int], 1, 1,
-                       s.created, s.created
-                FROM bench_task_src s WHERE s.r_user < 0.9""",
-            [tbase],
-        )
-        cr.execute("SELECT setval('project_task_id_seq', (SELECT MAX(id) FROM project_task))")
+        pm, project = generate_tasks(env, n_tasks, staff, partner_ids) if with_tasks else (Users, None)
         env.invalidate_all()
         info = {
             "leader_uid": leader.id,
-            "pm_uid": pm.id,
+            "pm_uid": pm.id or None,
             "company_id": company.id,
-            "project_id": project.id,
+            "project_id": project.id if project else None,
             "staff_ids": staff.ids,
             "window_ids": windows.ids,
             "addons": addons,
         }
         cr.execute("SELECT count(*), count(*) FILTER (WHERE is_open) FROM qi_case")
         info["cases"], info["open_cases"] = cr.fetchone()
-        cr.execute("SELECT count(*) FROM project_task WHERE project_id = %s", [project.id])
-        info["tasks"] = cr.fetchone()[0]
+        info["tasks"] = 0
+        if project:
+            cr.execute("SELECT count(*) FROM project_task WHERE project_id = %s", [project.id])
+            info["tasks"] = cr.fetchone()[0]
         cr.execute("SELECT count(*) FROM qi_case_service_item_rel")
         info["case_items"] = cr.fetchone()[0]
         cr.execute("INSERT INTO ir_config_parameter (key, value) VALUES ('qi_bench.info', %s)", [json.dumps(info)])
@@ -329,10 +255,98 @@ def generate(registry, n_cases, n_tasks, n_partners, addons):
     return info
 
 
+def generate_tasks(env, n_tasks, staff, partner_ids):
+    """The project manager, the project and its N tasks (for the comparison with
+    project.task); returns (manager, project)."""
+    cr = env.cr
+    company = env.ref("base.main_company")
+    pm = env["res.users"].create(
+        {
+            "name": "Bench Project Manager",
+            "login": "bench_pm",
+            "tz": TZ,
+            "email": "pm@bench.example.cn",
+            "group_ids": [Command.set([env.ref("project.group_project_manager").id])],
+        }
+    )
+    project = env["project.project"].create(
+        {"name": "Bench Project", "privacy_visibility": "employees", "company_id": company.id, "user_id": pm.id}
+    )
+    # 8 stages, 3 folded, like qi.case's
+    task_stages = env["project.task.type"].create(
+        [
+            {"name": name, "sequence": i, "fold": i >= 5, "project_ids": [Command.link(project.id)]}
+            for i, name in enumerate(TASK_STAGES)
+        ]
+    )
+    env.flush_all()
+    # tasks: same volume, same shape (8 stages, 3 folded, recent ones open)
+    cr.execute("SELECT COALESCE(MAX(id), 0) FROM project_task")
+    tbase = cr.fetchone()[0]
+    task_columns = [
+        "id",
+        "name",
+        "description",
+        "project_id",
+        "stage_id",
+        "state",
+        "priority",
+        "sequence",
+        "company_id",
+        "active",
+        "display_in_project",
+        "is_template",
+        "has_template_ancestor",
+        "recurring_task",
+        "partner_id",
+        "date_deadline",
+        "date_assign",
+        "date_end",
+        "date_last_stage_update",
+        "allocated_hours",
+        "working_hours_open",
+        "working_hours_close",
+        "working_days_open",
+        "working_days_close",
+        "color",
+        "email_from",
+        "create_uid",
+        "create_date",
+        "write_uid",
+        "write_date",
+    ]
+    check_columns(cr, "project_task", task_columns)
+    cr.execute(
+        """CREATE TEMP TABLE bench_task_src ON COMMIT DROP AS
+            SELECT g AS n, random() AS r_stage, random() AS r_part, random() AS r_user, random() AS r_prio,
+                   random() AS r_hours, (now() AT TIME ZONE 'UTC') - random() * interval '365 days' AS created
+            FROM generate_series(1, %s) g""",
+        [n_tasks],
+    )
+    cr.execute(
+        _TASK_INSERT.format(
+            columns=", ".join(task_columns),
+            partners=sql_array(partner_ids),
+            n_partners=len(partner_ids),
+            stages=sql_array(task_stages.ids),
+        ),
+        {"base": tbase, "project": project.id, "company": company.id},
+    )
+    cr.execute(
+        f"""INSERT INTO project_task_user_rel (task_id, user_id, create_uid, write_uid, create_date, write_date)
+            SELECT %s + s.n, ({sql_array(staff.ids)})[1 + floor(s.r_user * {len(staff)})::int], 1, 1,
+                   s.created, s.created
+            FROM bench_task_src s WHERE s.r_user < 0.9""",
+        [tbase],
+    )
+    cr.execute("SELECT setval('project_task_id_seq', (SELECT MAX(id) FROM project_task))")
+    return pm, project
+
+
 _CASE_INSERT = """
 INSERT INTO qi_case ({columns})
 SELECT %(base)s + s.n,
-       'QI' || to_char(d.day, 'YYYY') || '-' || lpad(s.n::text, 6, '0'),
+       'QI' || to_char(d.day, 'YYYY') || '-' || lpad(s.n::text, greatest(6, length(s.n::text)), '0'),
        'Benchmark demand #' || s.n,
        '<p>Calibration of pressure gauges before the annual audit, demand ' || s.n || '.</p>',
        ({partners})[1 + floor(s.r_part * {n_partners})::int],
