@@ -15,8 +15,8 @@ class QiCaseRating(models.Model):
 
     They read the rating as the model records it: the follow-up's dates
     (``callback_done``, ``fix_done`` against ``callback_due``, ``fix_due``),
-    the recorded ``outcome``, ``channel``, indicator set and score lines where
-    the model has them, the sub-scores and the online channel where it has not.
+    the recorded ``outcome``, the ``channel``, the indicator set and its score
+    lines (the three sub-scores for a rating given before the sets existed).
     A change of what "fixed" or "on time" means is made here only."""
 
     _inherit = "qi.case.rating"
@@ -86,38 +86,28 @@ class QiCaseRating(models.Model):
     def _results_case(self):
         """The case the rating rates: its own, or the case of the visit it rates."""
         self.ensure_one()
-        if not self.case_id and "visit_id" in self._fields:
-            return self.visit_id.case_id
-        return self.case_id
+        return self.case_id or self.visit_id.case_id
 
     def _results_outcome(self):
         """The outcome of a bad review (None for another rating): the one the
         leader recorded (``fixed_now``, ``fix_deadline``, ``explained``,
-        ``appealed``), ``pending`` before. Without recorded outcomes: ``appealed``
-        once the staff appealed, ``fix_deadline`` once called back or fixed."""
+        ``appealed``), ``pending`` before; a fix recorded before outcomes existed
+        is a fix with a deadline, as ``_results_fixed_on_time_sql`` counts it."""
         self.ensure_one()
         if not self.is_bad:
             return None
-        if "outcome" in self._fields:
-            return self.outcome or "pending"
-        if self.appeal_state != "none":
-            return "appealed"
-        if self.callback_done or self.fix_done:
-            return "fix_deadline"
-        return "pending"
+        return self.outcome or ("fix_deadline" if self.fix_done else "pending")
 
     def _results_rating_channel(self):
         """Where the rating was given: ``online`` (the portal) or ``onsite``."""
         self.ensure_one()
-        if "channel" in self._fields:
-            return self.channel or "online"
-        return "online"
+        return self.channel or "online"
 
     def _results_indicator_set(self):
         """The indicator set the rating used, ``{"code", "version"}`` (the set's
         channel and version), or None when it used none."""
         self.ensure_one()
-        indicator_set = self.indicator_set_id if "indicator_set_id" in self._fields else None
+        indicator_set = self.indicator_set_id
         if not indicator_set:
             return None
         return {"code": indicator_set.channel, "version": str(indicator_set.version)}
@@ -125,7 +115,7 @@ class QiCaseRating(models.Model):
     def _results_indicator_scores(self):
         """``{indicator code: level 1-5}`` of the indicators the rater scored."""
         self.ensure_one()
-        if "score_ids" in self._fields and self.score_ids:
+        if self.score_ids:
             return {score.code: int(score.level) for score in self.score_ids}
         return {code: int(self[field]) for field, code in SUB_SCORE_CODES.items() if self[field]}
 
