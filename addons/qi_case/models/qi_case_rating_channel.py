@@ -35,7 +35,7 @@ class QiCaseRating(models.Model):
     case. Anti-coercion: a visit is never rated from a staff session, and runs
     of 非常满意 for the same staff within minutes are flagged for the leader."""
 
-    _inherit = "qi.case.rating"
+    _inherit = "qi.case.rating"  # pylint: disable=consider-merging-classes-inherited
     # one guard for every fact of a rating (qi.protected.fields.mixin): a leader
     # could otherwise turn a 非常不满意 into 非常满意 from the form or over RPC
     _qi_protected_fields = FOLLOW_UP_FIELDS | SYSTEM_FIELDS
@@ -51,13 +51,11 @@ class QiCaseRating(models.Model):
     channel = fields.Selection(RATING_CHANNELS, required=True, default="online", readonly=True, index=True)
     # not required in the database: ratings given before the indicator sets have none
     indicator_set_id = fields.Many2one(
-        "qi.rating.indicator.set", string="Indicator Set", readonly=True, ondelete="restrict", index="btree_not_null"
+        "qi.rating.indicator.set", readonly=True, ondelete="restrict", index="btree_not_null"
     )
     indicator_version = fields.Integer(related="indicator_set_id.version", store=True, string="Indicator Set Version")
     score_ids = fields.One2many("qi.case.rating.score", "rating_id", string="Indicator Scores", readonly=True)
-    visit_id = fields.Many2one(
-        "qi.window.visit", string="Visit", readonly=True, ondelete="restrict", index="btree_not_null"
-    )
+    visit_id = fields.Many2one("qi.window.visit", readonly=True, ondelete="restrict", index="btree_not_null")
     is_unusual = fields.Boolean(
         string="Unusual Run",
         readonly=True,

@@ -60,7 +60,7 @@ class QiCaseRating(models.Model):
     leader writes them through the actions below, never by hand or RPC (a
     back-dated callback would pass for one on time)."""
 
-    _inherit = "qi.case.rating"
+    _inherit = "qi.case.rating"  # pylint: disable=consider-merging-classes-inherited
 
     _qi_protected_fields = FOLLOW_UP_FIELDS
     _qi_flow_key = FLOW_KEY
@@ -140,7 +140,7 @@ class QiCaseRating(models.Model):
     # ------------------------------------------------------------------
     def _flow(self):
         """These ratings, written by the follow-up flow (see ``_qi_protected_fields``)."""
-        return self.with_context({FLOW_KEY: FLOW})
+        return self.with_context(**{FLOW_KEY: FLOW})
 
     def _default_fix_due(self):
         """15 PRC working days after the callback (after today before it)."""

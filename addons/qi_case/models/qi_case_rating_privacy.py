@@ -9,7 +9,7 @@ class QiCaseRating(models.Model):
     on a field they may not read, and a leader writing to the suggested rater
     would make them a follower that every reader of the rating lists."""
 
-    _inherit = "qi.case.rating"
+    _inherit = "qi.case.rating"  # pylint: disable=consider-merging-classes-inherited
 
     def _mail_get_partner_fields(self, introspect_fields=False):
         # never the rater, not even found by introspection

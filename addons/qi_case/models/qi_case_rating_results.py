@@ -19,7 +19,7 @@ class QiCaseRating(models.Model):
     lines (the three sub-scores for a rating given before the sets existed).
     A change of what "fixed" or "on time" means is made here only."""
 
-    _inherit = "qi.case.rating"
+    _inherit = "qi.case.rating"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # fixed, fixed on time: the one definition (SQL for the ranking, Python for the rest)

@@ -29,9 +29,7 @@ class QiRatingCallIn(models.Model):
     previous_ranked_count = fields.Integer(string="Windows Ranked Before", readonly=True)
     satisfaction_rate = fields.Float(string="Good Review Share (%)", digits=(16, 1), readonly=True)
     previous_satisfaction_rate = fields.Float(string="Good Review Share Before (%)", digits=(16, 1), readonly=True)
-    bottom_windows = fields.Integer(
-        string="Bottom Windows", readonly=True, help="How many windows at the bottom of each month counted."
-    )
+    bottom_windows = fields.Integer(readonly=True, help="How many windows at the bottom of each month counted.")
     note = fields.Text(string="Call-in Record", help="Whether, when and with whom the call-in was held; what follows.")
 
     _window_month_uniq = models.Constraint(

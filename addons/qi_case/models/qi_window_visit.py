@@ -42,9 +42,7 @@ class QiWindowVisit(models.Model):
         default=lambda self: self.env.user if self.env.user._is_internal() else False,
         help="The staff member who served the visitor; the rating is theirs.",
     )
-    case_id = fields.Many2one(
-        "qi.case", string="Case", index="btree_not_null", domain="[('window_id', '=', window_id)]"
-    )
+    case_id = fields.Many2one("qi.case", index="btree_not_null", domain="[('window_id', '=', window_id)]")
     token = fields.Char(required=True, readonly=True, copy=False, default=lambda self: new_token())
     source = fields.Selection(
         [("receipt", "Visit Receipt"), ("window_qr", "Window QR Code")],
@@ -55,7 +53,7 @@ class QiWindowVisit(models.Model):
     rated = fields.Boolean(readonly=True, copy=False, index=True)
     # the visitor's address, salted and hashed: only compared for the per-address limit
     ip_hash = fields.Char(readonly=True, copy=False, index="btree_not_null", groups="base.group_system")
-    rating_ids = fields.One2many("qi.case.rating", "visit_id", string="Rating", readonly=True)
+    rating_ids = fields.One2many("qi.case.rating", "visit_id", readonly=True)
     rating_url = fields.Char(compute="_compute_rating_url", string="Rating Link")
     qr_url = fields.Char(compute="_compute_rating_url", string="QR Code")
 

@@ -146,7 +146,7 @@ class TestRatingOutcome(QiCaseCommon):
         with freeze_time("2026-10-13 02:00:00"):
             rating.with_user(self.leader).action_callback_done()
             action = rating.with_user(self.leader).action_open_outcome_wizard()
-            Wizard = self.env[action["res_model"]].with_user(self.leader).with_context(action["context"])
+            Wizard = self.env[action["res_model"]].with_user(self.leader).with_context(**action["context"])
             for fix_due in (date(2026, 10, 12), date(2026, 10, 16)):
                 form = Form(Wizard)
                 self.assertEqual(form.fix_due, date(2026, 11, 3), "15 working days after the callback by default")

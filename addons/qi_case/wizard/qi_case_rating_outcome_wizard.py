@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from odoo.addons.qi_case.models.qi_case_rating_outcome import OUTCOMES
+from ..models.qi_case_rating_outcome import OUTCOMES
 
 
 class QiCaseRatingOutcomeWizard(models.TransientModel):

@@ -17,7 +17,6 @@ class QiWindow(models.Model):
     station_ids = fields.One2many("qi.provider.station", "window_id", string="Stationed Providers")
     region_id = fields.Many2one(
         "qi.region",
-        string="Region",
         index="btree_not_null",
         tracking=True,
         help="The administrative division (GB/T 2260) the window serves; its 6-digit code is the region code of the "
