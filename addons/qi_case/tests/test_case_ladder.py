@@ -62,11 +62,14 @@ class TestWarningLadder(ClockCommon):
         self.assertEqual(case.date_deadline, date(2026, 12, 7))
         Message = self.env["mail.message"]
         partners = (self.staff_a | self.leader | self.coordinator | self.other_coordinator).partner_id
-        seen = Message.search([("partner_ids", "in", partners.ids)])
+        # the ladder's chases and digests; the same nightly run may also suggest a
+        # call-in (约谈) from the demo ratings of October and November, which is not the ladder
+        ladder = [("partner_ids", "in", partners.ids), ("model", "!=", "qi.rating.call.in")]
+        seen = Message.search(ladder)
         log = {}
         for day in DAYS:
             self._run(day)
-            new = Message.search([("partner_ids", "in", partners.ids)]) - seen
+            new = Message.search(ladder) - seen
             seen |= new
             log[day] = (case.warning_level, sorted((m.partner_ids & partners).mapped("name") for m in new))
         staff, leader, coord = self.staff_a.name, self.leader.name, self.coordinator.name
