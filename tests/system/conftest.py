@@ -46,4 +46,5 @@ def suite_db(suite_template):
     try:
         yield name, data_dir
     finally:
-        harness_db.drop(name, data_dir)
+        # the copy and its filestore only: the data dir is the template's
+        live.drop_copy(name, data_dir)

@@ -125,5 +125,5 @@ def test_dump_and_load_keep_the_archive_verifiable(suite_db):
         assert check["state"] == "All Intact", check["issues"]
     finally:
         if restored:
-            harness_db.drop(restored, data_dir)
+            live.drop_copy(restored, data_dir)
         shutil.rmtree(workdir, ignore_errors=True)

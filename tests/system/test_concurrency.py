@@ -64,7 +64,7 @@ def served(suite_template):
         with live.Server(name, data_dir, workers=WORKERS, extra=["--proxy-mode"]) as server:
             yield server, name
     finally:
-        harness_db.drop(name, data_dir)
+        live.drop_copy(name, data_dir)
 
 
 @pytest.fixture

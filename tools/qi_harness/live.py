@@ -132,6 +132,18 @@ def duplicate(src, dst, data_dir, env=None):
     )
 
 
+def drop_copy(db, data_dir):
+    """Drop the database ``db`` made by ``duplicate`` (or a restore) beside others in
+    ``data_dir``, and its filestore only. Not ``qi_harness.db.drop(db, data_dir)``:
+    that removes a throw-away data dir whole, the template's filestore with it."""
+    from . import db as harness_db
+
+    try:
+        harness_db.drop(db)
+    finally:
+        shutil.rmtree(Path(data_dir) / "filestore" / db, ignore_errors=True)
+
+
 def drop(db, env=None):
     """DROP DATABASE ... WITH (FORCE) on the server ``env`` points at."""
     env = env or pg_env()
