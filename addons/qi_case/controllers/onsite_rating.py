@@ -7,6 +7,7 @@ from odoo import SUPERUSER_ID, fields, http
 from odoo.exceptions import AccessError, ConcurrencyError, UserError, ValidationError
 from odoo.http import request
 
+from odoo.addons.qi_window.controllers.main import public_window
 from odoo.addons.qi_window.tools.settings import int_param
 
 from ..models.qi_rating_indicator import OVERALL
@@ -39,11 +40,15 @@ class QiOnsiteRating(http.Controller):
         return visit
 
     def _window(self, window_id):
-        # sudo: the window's name is public (the public page lists the active windows)
-        window = request.env["qi.window"].sudo().browse(window_id).exists()
-        if not window or not window.active:
-            raise request.not_found()
-        return window
+        return public_window(window_id)
+
+    def _visit_refusal(self, visit):
+        """The page that answers instead of the form: a staff session, a visit rated."""
+        if self._staff_session():
+            return self._message("refused", status=403)
+        if visit.rated:
+            return self._message("rated")
+        return None
 
     def _staff_session(self):
         """Anti-coercion: staff must not rate for visitors, not even on the visitor's phone."""
@@ -139,19 +144,14 @@ class QiOnsiteRating(http.Controller):
     )
     def visit_rating_form(self, token, **kwargs):
         visit = self._visit(token)
-        if self._staff_session():
-            return self._message("refused", status=403)
-        if visit.rated:
-            return self._message("rated")
-        return self._form(visit.window_id, f"/qi/rate/{visit.token}")
+        return self._visit_refusal(visit) or self._form(visit.window_id, f"/qi/rate/{visit.token}")
 
     @http.route("/qi/rate/<string:token>", type="http", auth="public", methods=["POST"], website=True, sitemap=False)
     def visit_rating_submit(self, token, **post):
         visit = self._visit(token)
-        if self._staff_session():
-            return self._message("refused", status=403)
-        if visit.rated:
-            return self._message("rated")
+        refusal = self._visit_refusal(visit)
+        if refusal:
+            return refusal
         post.pop("key", None)
         return self._submit(visit.window_id, f"/qi/rate/{visit.token}", post, lambda: visit)
 

@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import http
 from odoo.http import request
 
+from odoo.addons.qi_window.controllers.main import public_window
 from odoo.addons.qi_window.tools.china import china_today
 
 from ..models.qi_case_rating import satisfaction_rate
@@ -42,11 +43,7 @@ class QiRatingBoard(http.Controller):
         sitemap=False,
     )
     def rating_board(self, window_id, month=None, **kwargs):
-        # sudo: public visitors cannot read windows; an active window's name and
-        # code are published on /qi/windows anyway, archived and missing ones are 404
-        window = request.env["qi.window"].sudo().browse(window_id).exists()
-        if not window or not window.active:
-            raise request.not_found()
+        window = public_window(window_id)
         current = china_today(window).replace(day=1)
         shown = parse_month(month) or current
         first = shown - relativedelta(months=BOARD_MONTHS - 1)

@@ -2,6 +2,17 @@ from odoo import http
 from odoo.http import request
 
 
+def public_window(window_id):
+    """The active window ``window_id`` as a public visitor may see it, or a 404
+    (archived and missing windows alike): the one lookup of the public pages."""
+    # sudo: public visitors cannot read windows; an active window's name and
+    # published contacts are on /qi/windows anyway
+    window = request.env["qi.window"].sudo().browse(window_id).exists()
+    if not window or not window.active:
+        raise request.not_found()
+    return window
+
+
 class QiWindowPublic(http.Controller):
     """The public page of the windows (R-5.1.2.1, R-7.1.1): where to go, when,
     which number to call, which online channels and rules exist. No login."""
