@@ -1,0 +1,32 @@
+{
+    "name": "QI One-stop Proactive Services",
+    "summary": "Services that reach out first: the enterprises' instrument, special-equipment and "
+    "certificate ledgers with due warnings, one click to a demand, a quality steward per "
+    "enterprise, targeted notices",
+    "version": "19.0.1.0.0",
+    "category": "Services/Quality Infrastructure",
+    "license": "LGPL-3",
+    "author": "QI One-stop Suite Team",
+    "website": "https://github.com/qi-one-stop/qi-suite",
+    "depends": ["qi_case"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/qi_proactive_security.xml",
+        "data/qi_instrument_category_data.xml",
+        "data/qi_proactive_data.xml",
+        "data/qi_ledger_warning_templates.xml",
+        "data/qi_notice_templates.xml",
+        "views/qi_instrument_category_views.xml",
+        "views/qi_ledger_views.xml",
+        "views/qi_notice_views.xml",
+        "views/res_partner_views.xml",
+        "views/qi_case_views.xml",
+        "views/qi_ledger_actions.xml",
+        "views/res_config_settings_views.xml",
+        "report/qi_ledger_due_report_views.xml",
+        "views/qi_proactive_menus.xml",
+        "views/qi_proactive_portal_templates.xml",
+    ],
+    "demo": ["demo/qi_proactive_demo.xml"],
+    "installable": True,
+}

@@ -1,0 +1,201 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+
+from odoo.addons.qi_window.tools.china import china_today
+from odoo.addons.qi_window.tools.flow import FLOW
+
+DUE_STATES = [
+    ("ok", "In Order"),
+    ("due", "Falling Due"),
+    ("overdue", "Overdue"),
+    ("none", "No Due Date"),
+]
+
+# scans or PDFs of a certificate, a verification or an inspection report
+LEDGER_FILE_MIMETYPES = ("application/pdf", "image/jpeg", "image/png")
+LEDGER_FILE_MAX_BYTES = 10 * 1024 * 1024
+
+
+class QiLedgerMixin(models.AbstractModel):
+    """One line of an enterprise's ledger (R-6.1.1.3, R-6.1.7.1): something
+    that falls due on a date (a verification, a periodic inspection, a
+    certificate's expiry) and that the window warns about before it does.
+
+    Each ledger (instruments, special equipment, certificates) is a model of
+    its own with this mixin. The enterprise keeps it in the portal, the staff
+    of its window in the back office; the daily warning
+    (``qi.ledger.warning.service``) reads ``date_due`` and the two stored
+    warning fields, so that one indexed query finds what to warn at 1,000,000
+    lines.
+    """
+
+    _name = "qi.ledger.mixin"
+    _description = "QI Enterprise Ledger Line"
+    _inherit = ["qi.window.bound.mixin", "qi.protected.fields.mixin"]
+    _order = "date_due, id"
+
+    # what the lines are about, for the warning texts and the settings
+    _qi_ledger_kind = None
+    _qi_protected_fields = frozenset({"warned_date_due", "warned_step", "is_flagged"})
+    _qi_flow_key = "qi_ledger_flow"
+
+    name = fields.Char(required=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Enterprise",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        tracking=True,
+        domain="[('is_company', '=', True)]",
+    )
+    window_id = fields.Many2one(
+        related="partner_id.qi_window_id", store=True, index=True, string="Window", help="The enterprise's window."
+    )
+    company_id = fields.Many2one(related="window_id.company_id", store=True, index=True, string="Company")
+    steward_id = fields.Many2one(
+        related="partner_id.qi_steward_id", store=True, index=True, string="Quality Steward"
+    )
+    location = fields.Char(help="Where it is used: workshop, line, building.")
+    date_last = fields.Date(string="Last Done On", tracking=True)
+    cycle_months = fields.Integer(
+        string="Cycle (months)",
+        tracking=True,
+        help="Months between two verifications or inspections; the next due date follows from the last one.",
+    )
+    date_due = fields.Date(string="Next Due On", index=True, tracking=True)
+    attachment_file = fields.Binary(string="Certificate File", attachment=True)
+    attachment_filename = fields.Char()
+    note = fields.Text()
+    active = fields.Boolean(default=True)
+    due_state = fields.Selection(DUE_STATES, compute="_compute_due_state", search="_search_due_state", string="Due")
+    days_to_due = fields.Integer(compute="_compute_due_state", string="Days Left")
+    # the warnings already sent about date_due: set by the daily warning only
+    warned_date_due = fields.Date(readonly=True, copy=False, string="Warned About Due Date")
+    warned_step = fields.Integer(
+        readonly=True,
+        copy=False,
+        default=0,
+        string="Warnings Sent",
+        help="0: none yet; then one per threshold, largest first; the last one is the overdue warning.",
+    )
+    is_flagged = fields.Boolean(
+        string="Flagged Overdue",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Overdue and under compulsory verification: the window's staff must follow it up.",
+    )
+    case_ids = fields.Many2many("qi.case", string="Demands")  # each ledger model names its own relation table
+
+    _cycle_check = models.Constraint("CHECK(cycle_months IS NULL OR cycle_months >= 0)", "A cycle cannot be negative.")
+
+    # ------------------------------------------------------------------
+    # Due dates
+    # ------------------------------------------------------------------
+    @api.onchange("date_last", "cycle_months")
+    def _onchange_next_due(self):
+        for line in self:
+            if line.date_last and line.cycle_months:
+                line.date_due = fields.Date.add(line.date_last, months=line.cycle_months)
+
+    @api.constrains("date_last", "date_due")
+    def _check_dates(self):
+        for line in self:
+            if line.date_last and line.date_due and line.date_due < line.date_last:
+                raise ValidationError(
+                    self.env._("%(line)s: the next due date comes before the last one.", line=line.display_name)
+                )
+
+    @api.depends("date_due")
+    @api.depends_context("qi_today")
+    def _compute_due_state(self):
+        today = self._qi_today()
+        horizon = self.env["qi.ledger.warning.service"]._due_horizon(self._name, today)
+        for line in self:
+            if not line.date_due:
+                line.due_state, line.days_to_due = "none", 0
+                continue
+            line.days_to_due = (line.date_due - today).days
+            if line.date_due < today:
+                line.due_state = "overdue"
+            elif line.date_due <= horizon:
+                line.due_state = "due"
+            else:
+                line.due_state = "ok"
+
+    def _search_due_state(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        today = self._qi_today()
+        horizon = self.env["qi.ledger.warning.service"]._due_horizon(self._name, today)
+        domains = {
+            "none": [("date_due", "=", False)],
+            "ok": [("date_due", ">", horizon)],
+            "due": [("date_due", ">=", today), ("date_due", "<=", horizon)],
+            "overdue": [("date_due", "<", today)],
+        }
+        return Domain.OR(Domain(domains[state]) for state in value if state in domains)
+
+    @api.model
+    def _qi_window_derived_fields(self):
+        # the steward follows the enterprise too: never taken from the caller's values
+        return super()._qi_window_derived_fields() | {"steward_id"}
+
+    def _qi_today(self):
+        return self.env.context.get("qi_today") or china_today()
+
+    # ------------------------------------------------------------------
+    # What the warnings and the demand need to know of a line
+    # ------------------------------------------------------------------
+    def _qi_service_item(self):
+        """The service item a demand about this line asks for."""
+        raise NotImplementedError
+
+    def _qi_is_compulsory(self):
+        """Whether an overdue line is flagged to the staff."""
+        return False
+
+    def _qi_ledger_label(self):
+        """The line as a warning or a demand names it, in the env's language."""
+        self.ensure_one()
+        return self.display_name
+
+    # ------------------------------------------------------------------
+    # Files: a certificate or a report, checked by content
+    # ------------------------------------------------------------------
+    @api.constrains("attachment_file")
+    def _check_attachment_file(self):
+        # sudo: reads only the size and type of the files of these lines, which
+        # the user is creating or writing
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [("res_model", "=", self._name), ("res_id", "in", self.ids), ("res_field", "=", "attachment_file")]
+            )
+        )
+        for attachment in attachments:
+            if attachment.mimetype not in LEDGER_FILE_MIMETYPES:
+                raise ValidationError(
+                    self.env._("The file must be a PDF, JPEG or PNG file, not %s.", attachment.mimetype)
+                )
+            if attachment.file_size > LEDGER_FILE_MAX_BYTES:
+                raise ValidationError(self.env._("The file is larger than 10 MB: scan it at a lower resolution."))
+
+    # ------------------------------------------------------------------
+    # Changes
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super(QiLedgerMixin, self._qi_guard(vals_list)).create(vals_list)
+
+    def write(self, vals):
+        self._qi_check_protected([vals])
+        if "date_due" in vals and not self._qi_in_flow():
+            # a new due date is warned about afresh, and a line done again is no longer overdue
+            vals = dict(vals, warned_step=0, warned_date_due=False, is_flagged=False)
+            return super(QiLedgerMixin, self.with_context(**{self._qi_flow_key: FLOW})).write(vals)
+        return super().write(vals)
+

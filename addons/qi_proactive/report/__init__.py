@@ -1,0 +1,1 @@
+from . import qi_ledger_due_report
