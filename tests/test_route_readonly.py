@@ -53,6 +53,21 @@ ROUTES = {
         ("/qi/rate/window/<int:window_id>", "window_rating_form"): True,
         ("/qi/rate/window/<int:window_id>", "window_rating_submit"): False,
     },
+    "qi_proactive": {
+        # the ledgers: the list from the replica, the request for a demand by the primary
+        ("/my/qi/ledger", "portal_my_qi_ledger"): True,
+        ("/my/qi/ledger/page/<int:page>", "portal_my_qi_ledger"): True,
+        ("/my/qi/ledger/request", "portal_qi_ledger_request"): False,
+        # a line's form on GET, the saved line on POST
+        ("/my/qi/ledger/<string:kind>/new", "portal_qi_ledger_new"): "readonly_on_get",
+        ("/my/qi/ledger/<string:kind>/<int:line_id>", "portal_qi_ledger_line"): "readonly_on_get",
+        ("/my/qi/ledger/<string:kind>/<int:line_id>/<string:action>", "portal_qi_ledger_line_action"): False,
+        ("/my/qi/notices", "portal_my_qi_notices"): True,
+        ("/my/qi/notices/page/<int:page>", "portal_my_qi_notices"): True,
+        # opening a notice records its reading (the read receipt): a GET that writes
+        ("/my/qi/notices/<int:notice_id>", "portal_my_qi_notice"): False,
+        ("/my/qi/notices/<int:notice_id>/request", "portal_qi_notice_request"): False,
+    },
     "qi_archive": {
         ("/my/archive", "portal_my_archive"): True,
         ("/my/archive/request", "portal_archive_request"): False,
@@ -81,6 +96,14 @@ READONLY_BUTTONS = {
         ("qi.window", "action_view_cases"),
         ("qi.case", "action_view_assignments"),
         ("qi.window", "action_view_visits"),
+    },
+    "qi_proactive": {
+        ("qi.ledger.mixin", "action_view_cases"),
+        ("qi.instrument", "action_view_cases"),
+        ("qi.special.equipment", "action_view_cases"),
+        ("qi.enterprise.certificate", "action_view_cases"),
+        ("qi.notice", "action_view_cases"),
+        ("qi.notice", "action_view_recipients"),
     },
     "qi_evaluation": {
         ("qi.window", "action_view_evaluations"),

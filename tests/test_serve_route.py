@@ -38,7 +38,7 @@ def test_first_start_loads_chinese_and_the_demo(tmp_path):
     assert "--with-demo" in argv
     assert argv[argv.index("-d") + 1] == "qi"
     modules = argv[argv.index("-i") + 1].split(",")
-    assert modules == ["qi_archive", "qi_case", "qi_catalogue", "qi_evaluation", "qi_window"]
+    assert modules == ["qi_archive", "qi_case", "qi_catalogue", "qi_evaluation", "qi_proactive", "qi_window"]
 
 
 def test_overrides_reach_odoo(tmp_path):

@@ -58,7 +58,7 @@ class TestSuiteRegistry(TransactionCase):
                 )
 
     def test_manifest_dependencies_follow_the_design(self):
-        order = ["qi_window", "qi_catalogue", "qi_case", "qi_evaluation", "qi_archive"]
+        order = ["qi_window", "qi_catalogue", "qi_case", "qi_proactive", "qi_evaluation", "qi_archive"]
         for addon_dir in addon_dirs():
             deps = [d for d in manifest(addon_dir)["depends"] if d.startswith("qi_")]
             if addon_dir.name in order:

@@ -22,6 +22,7 @@
         "views/res_partner_views.xml",
         "views/qi_case_views.xml",
         "views/qi_ledger_actions.xml",
+        "views/qi_provider_qualification_views.xml",
         "views/res_config_settings_views.xml",
         "report/qi_ledger_due_report_views.xml",
         "views/qi_proactive_menus.xml",

@@ -6,7 +6,11 @@ from . import (
     qi_enterprise_certificate,
     qi_ledger_warning,
     qi_notice,
+    qi_ledger_demand,
+    qi_provider_qualification,
+    qi_catalogue_matcher,
     res_partner,
     qi_case,
     res_config_settings,
+    qi_proactive_demo,
 )

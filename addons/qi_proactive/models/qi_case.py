@@ -31,3 +31,12 @@ class QiCase(models.Model):
         for case in cases:
             self.env["res.partner"]._qi_set_home_window(case.partner_id, case.window_id)
         return cases
+
+
+class QiCaseStatistics(models.Model):
+    """The monthly statistics count the proactive channel too: the demands
+    that came from a warning or a notice (R-7.1.2)."""
+
+    _inherit = "qi.case.statistics"
+
+    channel = fields.Selection(selection_add=[("proactive", "Proactive Service")], ondelete={"proactive": "cascade"})

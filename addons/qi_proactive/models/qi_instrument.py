@@ -19,7 +19,7 @@ class QiInstrument(models.Model):
     _order = "date_due, id"
     _qi_ledger_kind = "instrument"
 
-    category_id = fields.Many2one("qi.instrument.category", string="Category", index=True, tracking=True)
+    category_id = fields.Many2one("qi.instrument.category", index=True, tracking=True)
     instrument_model = fields.Char(string="Model")
     serial_number = fields.Char(index="btree_not_null")
     measuring_range = fields.Char()
@@ -33,10 +33,8 @@ class QiInstrument(models.Model):
         "settlement, safety protection, medical care or environmental monitoring.",
     )
     verification_kind = fields.Selection(VERIFICATION_KINDS, string="Done By", default="verification")
-    verified_by_id = fields.Many2one(
-        "res.partner", string="Verified By", domain="[('is_qi_provider', '=', True)]", ondelete="set null"
-    )
-    certificate_number = fields.Char(string="Certificate Number")
+    verified_by_id = fields.Many2one("res.partner", domain="[('is_qi_provider', '=', True)]", ondelete="set null")
+    certificate_number = fields.Char()
     case_ids = fields.Many2many("qi.case", "qi_case_instrument_rel", "instrument_id", "case_id", string="Demands")
 
     _serial_uniq = models.Constraint(

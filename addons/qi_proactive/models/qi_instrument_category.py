@@ -10,6 +10,8 @@ class QiInstrumentCategory(models.Model):
     _name = "qi.instrument.category"
     _description = "QI Measuring Instrument Category"
     _order = "sequence, code, id"
+    # a spreadsheet names the category by its name or by its number in the catalogue (JJ-08)
+    _rec_names_search = ["name", "code"]
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(help="The number of the category in the national catalogue.")

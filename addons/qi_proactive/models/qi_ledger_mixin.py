@@ -1,9 +1,12 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
 from odoo.addons.qi_window.tools.china import china_today
 from odoo.addons.qi_window.tools.flow import FLOW
+from odoo.addons.qi_window.tools.ondelete import deletion_guard
+
+from .qi_ledger_warning import FINAL_STEP
 
 DUE_STATES = [
     ("ok", "In Order"),
@@ -54,9 +57,7 @@ class QiLedgerMixin(models.AbstractModel):
         related="partner_id.qi_window_id", store=True, index=True, string="Window", help="The enterprise's window."
     )
     company_id = fields.Many2one(related="window_id.company_id", store=True, index=True, string="Company")
-    steward_id = fields.Many2one(
-        related="partner_id.qi_steward_id", store=True, index=True, string="Quality Steward"
-    )
+    steward_id = fields.Many2one(related="partner_id.qi_steward_id", store=True, index=True, string="Quality Steward")
     location = fields.Char(help="Where it is used: workshop, line, building.")
     date_last = fields.Date(string="Last Done On", tracking=True)
     cycle_months = fields.Integer(
@@ -88,8 +89,13 @@ class QiLedgerMixin(models.AbstractModel):
         help="Overdue and under compulsory verification: the window's staff must follow it up.",
     )
     case_ids = fields.Many2many("qi.case", string="Demands")  # each ledger model names its own relation table
+    case_count = fields.Integer(compute="_compute_case_count", string="Demands Count")
 
     _cycle_check = models.Constraint("CHECK(cycle_months IS NULL OR cycle_months >= 0)", "A cycle cannot be negative.")
+    # the daily warning's candidate query (qi.ledger.warning.service._candidates) reads only the
+    # lines not fully warned: the overdue lines already told, most of a ledger kept for years, are
+    # not in this index (the mixin's table objects are created on each ledger's table)
+    _due_warning_index = models.Index(f"(date_due) WHERE active AND warned_step < {FINAL_STEP}")
 
     # ------------------------------------------------------------------
     # Due dates
@@ -146,6 +152,26 @@ class QiLedgerMixin(models.AbstractModel):
     def _qi_today(self):
         return self.env.context.get("qi_today") or china_today()
 
+    @api.depends("case_ids")
+    def _compute_case_count(self):
+        for line in self:
+            line.case_count = len(line.case_ids)
+
+    def action_request_service(self):
+        """The form's "Request Service" (R-7.1.2): one demand for this line, as
+        the ledger's action of the same name files for the selected lines."""
+        return self.env["qi.ledger.demand"]._action_request_service(self)
+
+    @api.readonly
+    def action_view_cases(self):
+        """The demands filed about this line (R-7.1.2), closed ones included."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("qi_case.qi_case_action")
+        action.update(domain=[("id", "in", self.case_ids.ids)], context={"create": False})
+        if len(self.case_ids) == 1:
+            action.update(view_mode="form", views=[(False, "form")], res_id=self.case_ids.id)
+        return action
+
     # ------------------------------------------------------------------
     # What the warnings and the demand need to know of a line
     # ------------------------------------------------------------------
@@ -172,9 +198,7 @@ class QiLedgerMixin(models.AbstractModel):
         attachments = (
             self.env["ir.attachment"]
             .sudo()
-            .search(
-                [("res_model", "=", self._name), ("res_id", "in", self.ids), ("res_field", "=", "attachment_file")]
-            )
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids), ("res_field", "=", "attachment_file")])
         )
         for attachment in attachments:
             if attachment.mimetype not in LEDGER_FILE_MIMETYPES:
@@ -199,3 +223,16 @@ class QiLedgerMixin(models.AbstractModel):
             return super(QiLedgerMixin, self.with_context(**{self._qi_flow_key: FLOW})).write(vals)
         return super().write(vals)
 
+    @deletion_guard
+    def _unlink_except_in_demand(self):
+        """A line a demand is about stays, archived if no longer in use: the
+        demand shows what it was for (R-7.1.2)."""
+        # sudo: only whether a demand links each line, whoever may read that demand
+        linked = self.sudo().filtered("case_ids")
+        if linked:
+            raise UserError(
+                self.env._(
+                    "%(lines)s: a demand was made about this line; archive it instead of deleting it.",
+                    lines=", ".join(linked.with_env(self.env).mapped("display_name")),
+                )
+            )

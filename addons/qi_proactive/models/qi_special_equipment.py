@@ -25,17 +25,15 @@ class QiSpecialEquipment(models.Model):
     _qi_ledger_kind = "equipment"
 
     equipment_type = fields.Selection(EQUIPMENT_TYPES, string="Type", required=True, default="pressure_vessel")
-    equipment_code = fields.Char(string="Equipment Code", index="btree_not_null", help="设备代码 on the nameplate.")
+    equipment_code = fields.Char(index="btree_not_null", help="设备代码 on the nameplate.")
     registration_number = fields.Char(string="Use Registration Number", help="使用登记证编号.")
     equipment_model = fields.Char(string="Model")
-    serial_number = fields.Char(string="Serial Number")
+    serial_number = fields.Char()
     inspection_body_id = fields.Many2one(
         "res.partner", string="Inspected By", domain="[('is_qi_provider', '=', True)]", ondelete="set null"
     )
     report_number = fields.Char(string="Inspection Report Number")
-    case_ids = fields.Many2many(
-        "qi.case", "qi_case_special_equipment_rel", "equipment_id", "case_id", string="Demands"
-    )
+    case_ids = fields.Many2many("qi.case", "qi_case_special_equipment_rel", "equipment_id", "case_id", string="Demands")
 
     def _qi_service_item(self):
         self.ensure_one()

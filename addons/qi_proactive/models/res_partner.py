@@ -31,6 +31,20 @@ class ResPartner(models.Model):
     qi_certificate_ids = fields.One2many("qi.enterprise.certificate", "partner_id", string="Certificates")
     qi_ledger_due_count = fields.Integer(compute="_compute_qi_ledger_counts", string="Ledger Lines Due")
     qi_ledger_overdue_count = fields.Integer(compute="_compute_qi_ledger_counts", string="Ledger Lines Overdue")
+    # the smart buttons of the enterprise's form: lines and overdue lines of each ledger, and its running demands
+    qi_instrument_count = fields.Integer(compute="_compute_qi_ledger_button_counts", string="Instruments Count")
+    qi_instrument_overdue_count = fields.Integer(
+        compute="_compute_qi_ledger_button_counts", string="Instruments Overdue"
+    )
+    qi_equipment_count = fields.Integer(compute="_compute_qi_ledger_button_counts", string="Special Equipment Count")
+    qi_equipment_overdue_count = fields.Integer(
+        compute="_compute_qi_ledger_button_counts", string="Special Equipment Overdue"
+    )
+    qi_certificate_count = fields.Integer(compute="_compute_qi_ledger_button_counts", string="Certificates Count")
+    qi_certificate_overdue_count = fields.Integer(
+        compute="_compute_qi_ledger_button_counts", string="Certificates Expired"
+    )
+    qi_open_case_count = fields.Integer(compute="_compute_qi_open_case_count", string="Open Cases")
 
     def _compute_qi_ledger_counts(self):
         due = dict.fromkeys(self.ids, 0)
@@ -46,6 +60,33 @@ class ResPartner(models.Model):
         for partner in self:
             partner.qi_ledger_due_count = due.get(partner.id, 0)
             partner.qi_ledger_overdue_count = overdue.get(partner.id, 0)
+
+    def _compute_qi_ledger_button_counts(self):
+        buttons = {
+            "qi.instrument": ("qi_instrument_count", "qi_instrument_overdue_count"),
+            "qi.special.equipment": ("qi_equipment_count", "qi_equipment_overdue_count"),
+            "qi.enterprise.certificate": ("qi_certificate_count", "qi_certificate_overdue_count"),
+        }
+        for model, (total_field, overdue_field) in buttons.items():
+            Ledger = self.env[model]
+            totals = dict(Ledger._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
+            overdue = dict(
+                Ledger._read_group(
+                    [("partner_id", "in", self.ids), ("due_state", "in", ["overdue"])], ["partner_id"], ["__count"]
+                )
+            )
+            for partner in self:
+                partner[total_field] = totals.get(partner, 0)
+                partner[overdue_field] = overdue.get(partner, 0)
+
+    def _compute_qi_open_case_count(self):
+        counts = dict(
+            self.env["qi.case"]._read_group(
+                [("partner_id", "in", self.ids), ("is_open", "=", True)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.qi_open_case_count = counts.get(partner, 0)
 
     @api.model
     def _qi_set_home_window(self, partners, window):

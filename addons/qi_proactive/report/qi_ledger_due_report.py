@@ -3,7 +3,11 @@ from odoo.tools import SQL
 
 from odoo.addons.qi_window.tools.china import CHINA_TZ
 
-LEDGER_KINDS = [("instrument", "Measuring Instrument"), ("equipment", "Special Equipment"), ("certificate", "Certificate")]
+LEDGER_KINDS = [
+    ("instrument", "Measuring Instrument"),
+    ("equipment", "Special Equipment"),
+    ("certificate", "Certificate"),
+]
 
 
 class QiLedgerDueReport(models.Model):
@@ -17,8 +21,8 @@ class QiLedgerDueReport(models.Model):
     _order = "date_month desc, window_id"
 
     kind = fields.Selection(LEDGER_KINDS, string="Ledger", readonly=True)
-    window_id = fields.Many2one("qi.window", string="Window", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    window_id = fields.Many2one("qi.window", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Enterprise", readonly=True)
     steward_id = fields.Many2one("res.users", string="Quality Steward", readonly=True)
     date_month = fields.Date(string="Month Due", readonly=True)
