@@ -36,6 +36,10 @@ What it does, on a fresh database that it drops at the end (unless --keep):
    workers, without and with a streaming read replica, under concurrent clients,
    in a throw-away PostgreSQL cluster (http.py, http_data.py).
 
+8. ``bin/qi-benchmark ledger``: the daily due warnings of the enterprises'
+   ledgers over 1,000,000 instruments of 50,000 enterprises, on a database of
+   its own (ledger.py, issue 16).
+
 The qi_* addons are copied at start and installed from the copy, so a long run
 measures one version of the code. See docs/benchmark.md.
 
@@ -49,5 +53,6 @@ PGHOST/PGPORT/PGUSER/PGPASSWORD are honoured (PGHOST defaults to 127.0.0.1).
 # a snapshot of the addons, query meter, workers, profiler), suite (the
 # constants taken from the addons), seed (data), the scenarios views, cron,
 # recompute and matching, report (goals, verdicts, tables); http (the load run
-# over HTTP) and http_data (its data and requests, in a worker). The modules that
+# over HTTP) and http_data (its data and requests, in a worker); ledger (the
+# ledgers' due warnings, issue 16). The modules that
 # import odoo.addons.* are imported only once Odoo knows the addons path.

@@ -3,6 +3,7 @@
     bin/qi-benchmark [--cases N] [--skip-views] [--keep] [--reuse DB] ...
     bin/qi-benchmark matching [--providers N] [--experts N] [--rounds N] ...
     bin/qi-benchmark http [--cases N] [--workers 1,2] [--clients N] [--explain-million] ...
+    bin/qi-benchmark ledger [--lines N] [--enterprises N] [--quick] [--first-run] ...
 
 Workers (``--_worker direct|trigger|recompute``) are the same command, started
 by runtime.run_worker on the run's database.
@@ -46,7 +47,8 @@ def parse_args(argv):
         description=BENCH_DOC.split("\n\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="The matching benchmark: bin/qi-benchmark matching --help; "
-        "the load benchmark over HTTP: bin/qi-benchmark http --help",
+        "the load benchmark over HTTP: bin/qi-benchmark http --help; "
+        "the ledgers' due warnings: bin/qi-benchmark ledger --help",
     )
     parser.add_argument("--cases", type=int, default=100000, help="qi.case rows (and as many project.task rows)")
     parser.add_argument("--tasks", type=int, help="project.task rows (default: --cases)")
@@ -110,6 +112,10 @@ def main(argv):
         from . import http
 
         return http.main(argv[1:])
+    if argv[:1] == ["ledger"]:
+        from . import ledger
+
+        return ledger.main(argv[1:])
     args = parse_args(argv)
     if args.worker_mode:
         registry = odoo_init(args.conf, args.addons, args.db, args.data_dir)
