@@ -34,6 +34,7 @@ SAMPLES = {
     "datetime": "2099-01-01 00:00:00",
     "selection": None,
     "many2one": 1,
+    "many2many": [],
 }
 
 

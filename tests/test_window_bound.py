@@ -82,9 +82,11 @@ class TestWindowBound(TransactionCase):
                 field = Model._fields["window_id"]
                 if field.related:
                     # the record the window follows (its case, facility, evaluation...)
-                    link = field.related.split(".")[0] if isinstance(field.related, str) else field.related[0]
+                    path = field.related.split(".") if isinstance(field.related, str) else list(field.related)
+                    link = path[0]
                     comodel = self.env[Model._fields[link].comodel_name].with_context(active_test=False)
-                    target = comodel.search([("window_id", "not in", window_a.ids)], limit=1)
+                    # the rest of the path: window_id, or e.g. an enterprise's qi_window_id (ledgers)
+                    target = comodel.search([(".".join(path[1:]), "not in", window_a.ids)], limit=1)
                     if target:
                         self._kept_out(f"moved a record by its {link} into", moved, mine.write, {link: target.id})
                 values = record.copy_data({"window_id": self.window_b.id})[0]

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class QiCase(models.Model):
@@ -24,6 +25,25 @@ class QiCase(models.Model):
         string="Certificates",
     )
     notice_id = fields.Many2one("qi.notice", string="From Notice", index="btree_not_null", ondelete="set null")
+
+    @api.constrains("partner_id", "instrument_ids", "equipment_ids", "certificate_ids")
+    def _check_ledger_lines_enterprise(self):
+        """A demand is about lines of its own enterprise's ledgers: the
+        providers of its assignments read them (R-6.1.1.3), another
+        enterprise's line would reach them through it."""
+        # sudo: only the enterprise of each line is compared with the demand's
+        for case in self.sudo():
+            lines = (case.instrument_ids, case.equipment_ids, case.certificate_ids)
+            enterprise = case.partner_id.commercial_partner_id
+            foreign = [line for records in lines for line in records if line.partner_id != enterprise]
+            if foreign:
+                raise ValidationError(
+                    self.env._(
+                        "%(lines)s: a demand of %(enterprise)s can only be about lines of its own ledgers.",
+                        lines=", ".join(line.display_name for line in foreign),
+                        enterprise=enterprise.display_name,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

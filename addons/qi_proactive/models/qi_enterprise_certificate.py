@@ -41,7 +41,13 @@ class QiEnterpriseCertificate(models.Model):
     issuer = fields.Char(string="Issued By")
     date_from = fields.Date(string="Valid From")
     case_ids = fields.Many2many(
-        "qi.case", "qi_case_enterprise_certificate_rel", "certificate_id", "case_id", string="Demands"
+        "qi.case",
+        "qi_case_enterprise_certificate_rel",
+        "certificate_id",
+        "case_id",
+        string="Demands",
+        readonly=True,
+        copy=False,
     )
 
     def _qi_service_item(self):

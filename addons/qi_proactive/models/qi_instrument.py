@@ -21,7 +21,8 @@ class QiInstrument(models.Model):
 
     category_id = fields.Many2one("qi.instrument.category", index=True, tracking=True)
     instrument_model = fields.Char(string="Model")
-    serial_number = fields.Char(index="btree_not_null")
+    # a duplicate is another instrument: unique per enterprise and category, never copied
+    serial_number = fields.Char(index="btree_not_null", copy=False)
     measuring_range = fields.Char()
     accuracy_class = fields.Char(help="Accuracy class, grade or maximum permissible error.")
     manufacturer = fields.Char()
@@ -35,7 +36,9 @@ class QiInstrument(models.Model):
     verification_kind = fields.Selection(VERIFICATION_KINDS, string="Done By", default="verification")
     verified_by_id = fields.Many2one("res.partner", domain="[('is_qi_provider', '=', True)]", ondelete="set null")
     certificate_number = fields.Char()
-    case_ids = fields.Many2many("qi.case", "qi_case_instrument_rel", "instrument_id", "case_id", string="Demands")
+    case_ids = fields.Many2many(
+        "qi.case", "qi_case_instrument_rel", "instrument_id", "case_id", string="Demands", readonly=True, copy=False
+    )
 
     _serial_uniq = models.Constraint(
         "UNIQUE(partner_id, category_id, serial_number)",
@@ -67,6 +70,10 @@ class QiInstrument(models.Model):
             instrument.display_name = (
                 f"{instrument.name} ({instrument.serial_number})" if instrument.serial_number else instrument.name
             )
+
+    @api.constrains("verified_by_id")
+    def _check_verified_by(self):
+        self._qi_check_providers("verified_by_id")
 
     def _qi_service_item(self):
         self.ensure_one()

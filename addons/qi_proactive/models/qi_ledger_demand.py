@@ -140,10 +140,15 @@ class QiLedgerDemand(models.AbstractModel):
             values["email_from"] = contact.email_normalized or values["email_from"]
         values.update(vals)
         if user.share:
+            # the visitor's language and time zone only: an RPC caller sends any
+            # context (sudo() drops its defaults, not e.g. tracking_disable, which
+            # filed the demand without its creation in the chatter)
+            context = {key: self.env.context[key] for key in ("lang", "tz") if key in self.env.context}
+            Case = self.env["qi.case"].with_context(context)  # pylint: disable=context-overridden  # the caller's is dropped
             # sudo: portal users cannot create cases through the ORM; the caller
             # checked the demand is about the user's own enterprise, whose window
             # and service items are set here, as qi_case's portal form does
-            case = self.env["qi.case"].sudo().create(values)
+            case = Case.sudo().create(values)
         else:
             case = self.env["qi.case"].with_user(user).create(values)
         return self.env["qi.case"].browse(case.id)

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 
 from odoo.addons.qi_window.tools.china import china_today
@@ -40,7 +40,10 @@ class QiLedgerMixin(models.AbstractModel):
 
     # what the lines are about, for the warning texts and the settings
     _qi_ledger_kind = None
-    _qi_protected_fields = frozenset({"warned_date_due", "warned_step", "is_flagged"})
+    # the demands a line is in are linked by the demand's creation (qi.ledger.demand) and
+    # from the demand's side, never from the line's: the enterprise would take its line out
+    # of an open demand (then delete it, or file a second demand), and a copy would join it
+    _qi_protected_fields = frozenset({"warned_date_due", "warned_step", "is_flagged", "case_ids"})
     _qi_flow_key = "qi_ledger_flow"
 
     name = fields.Char(required=True, tracking=True)
@@ -88,7 +91,8 @@ class QiLedgerMixin(models.AbstractModel):
         index=True,
         help="Overdue and under compulsory verification: the window's staff must follow it up.",
     )
-    case_ids = fields.Many2many("qi.case", string="Demands")  # each ledger model names its own relation table
+    # each ledger model names its own relation table (with these attributes)
+    case_ids = fields.Many2many("qi.case", string="Demands", readonly=True, copy=False)
     case_count = fields.Integer(compute="_compute_case_count", string="Demands Count")
 
     _cycle_check = models.Constraint("CHECK(cycle_months IS NULL OR cycle_months >= 0)", "A cycle cannot be negative.")
@@ -207,6 +211,53 @@ class QiLedgerMixin(models.AbstractModel):
                 )
             if attachment.file_size > LEDGER_FILE_MAX_BYTES:
                 raise ValidationError(self.env._("The file is larger than 10 MB: scan it at a lower resolution."))
+
+    # ------------------------------------------------------------------
+    # Who verified or inspected it: a QI service provider
+    # ------------------------------------------------------------------
+    def _qi_check_providers(self, field_name):
+        """The partner ``field_name`` names is a QI service provider. Odoo
+        reads a many2one's name as superuser: any partner id on a line an
+        enterprise keeps would answer the name of any person or company."""
+        # sudo: whether the partner named is a provider, nothing else of it is read
+        named = self.sudo()[field_name]
+        if named.filtered(lambda partner: not partner.is_qi_provider):
+            raise ValidationError(
+                self.env._(
+                    "%(field)s: choose a QI service provider of the catalogue.",
+                    field=self._fields[field_name].get_description(self.env)["string"],
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Followers: the enterprise's own people, as far as the portal goes
+    # ------------------------------------------------------------------
+    def _qi_check_portal_followers(self, partner_ids, leaving=False):
+        """A portal user follows (and unfollows) its own enterprise's lines
+        for its own enterprise's people only: otherwise an enterprise made
+        any partner follow its line, and each comment it posted there went
+        out by mail from the platform to that partner; it removed the staff
+        following its line; a provider followed the lines of its assignment
+        and kept their news after it. Anyone may stop following; staff follow
+        as Odoo lets them."""
+        user = self.env.user
+        if self.env.su or not user.share or (leaving and set(partner_ids or ()) == {user.partner_id.id}):
+            return
+        company = user.commercial_partner_id
+        # sudo: only the enterprise of each line is compared with the user's
+        foreign_lines = self.sudo().filtered(lambda line: line.partner_id != company)
+        # sudo: only the enterprise of each partner named is compared with the user's
+        partners = self.env["res.partner"].sudo().browse(partner_ids or []).exists()
+        if foreign_lines or partners.filtered(lambda partner: partner.commercial_partner_id != company):
+            raise AccessError(self.env._("You can only add or remove your own enterprise's people as followers."))
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        self._qi_check_portal_followers(partner_ids)
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
+    def message_unsubscribe(self, partner_ids=None):
+        self._qi_check_portal_followers(partner_ids, leaving=True)
+        return super().message_unsubscribe(partner_ids=partner_ids)
 
     # ------------------------------------------------------------------
     # Changes

@@ -326,8 +326,12 @@ class QiNotice(models.Model):
         return action
 
     def action_preview_recipients(self):
-        """The enterprises publishing would reach now."""
+        """The enterprises publishing would reach now: the staff's, never a
+        recipient's (the ids of every enterprise targeted)."""
         self.ensure_one()
+        if not self.env.user._is_internal():
+            raise AccessError(self.env._("Only the windows' staff see whom a notice targets."))
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Enterprises Targeted"),

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 # the kinds of 《特种设备目录》 (the national catalogue of special equipment)
 EQUIPMENT_TYPES = [
@@ -33,7 +33,19 @@ class QiSpecialEquipment(models.Model):
         "res.partner", string="Inspected By", domain="[('is_qi_provider', '=', True)]", ondelete="set null"
     )
     report_number = fields.Char(string="Inspection Report Number")
-    case_ids = fields.Many2many("qi.case", "qi_case_special_equipment_rel", "equipment_id", "case_id", string="Demands")
+    case_ids = fields.Many2many(
+        "qi.case",
+        "qi_case_special_equipment_rel",
+        "equipment_id",
+        "case_id",
+        string="Demands",
+        readonly=True,
+        copy=False,
+    )
+
+    @api.constrains("inspection_body_id")
+    def _check_inspection_body(self):
+        self._qi_check_providers("inspection_body_id")
 
     def _qi_service_item(self):
         self.ensure_one()

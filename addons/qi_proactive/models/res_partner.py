@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 # Fields of an enterprise that the window sets, not the enterprise
 STEWARD_FIELDS = frozenset({"qi_window_id", "qi_steward_id"})
@@ -45,6 +46,69 @@ class ResPartner(models.Model):
         compute="_compute_qi_ledger_button_counts", string="Certificates Expired"
     )
     qi_open_case_count = fields.Integer(compute="_compute_qi_open_case_count", string="Open Cases")
+
+    def write(self, vals):
+        if STEWARD_FIELDS & vals.keys():
+            self._qi_check_steward_access(vals)
+        return super().write(vals)
+
+    def _qi_check_steward_access(self, vals):
+        """The window and the steward of an enterprise are set by the staff of
+        the window that serves it (who may hand it over to another window), or
+        by the leader of the organisation; an enterprise no window serves yet
+        is taken on by one's own window.
+
+        Window staff may edit any partner (they are contact managers): staff
+        of window A would otherwise name themselves steward of an enterprise
+        of window B, or move it to window A, and read its ledgers and warnings
+        (R-6.1.1.3)."""
+        if self._qi_decides_every_window():
+            return
+        # sudo: the window named, compared with the user's (see _qi_keeps_window)
+        new_window = self.env["qi.window"].sudo().browse(vals.get("qi_window_id") or ())
+        names_someone = any(vals[name] for name in STEWARD_FIELDS & vals.keys())
+        # sudo: the window of each enterprise written, compared with the user's
+        for partner in self.sudo():
+            # the window that serves it now, else the one it is taken on by
+            window = partner.qi_window_id or new_window
+            if (names_someone and not window) or (window and not self._qi_keeps_window(window)):
+                partner._qi_raise_not_your_window()
+            if new_window and self.env.user.has_group("qi_window.group_qi_manager"):
+                if not self._qi_keeps_window(new_window):
+                    partner._qi_raise_not_your_window()
+
+    def _qi_check_merge_access(self):
+        """Merging enterprises moves their ledgers, cases and users to the one
+        kept: staff of window A (contact managers, who may merge partners of
+        one e-mail address) would merge an enterprise of window B into one of
+        theirs and read its ledgers. Only the staff of the windows that serve
+        the merged enterprises (or the leader) merge them."""
+        if self._qi_decides_every_window():
+            return
+        # sudo: the window of each enterprise merged, compared with the user's
+        for partner in self.sudo():
+            if partner.qi_window_id and not self._qi_keeps_window(partner.qi_window_id):
+                partner._qi_raise_not_your_window()
+
+    def _qi_decides_every_window(self):
+        return self.env.su or self.env.user.has_group("base.group_system")
+
+    def _qi_keeps_window(self, window):
+        """Whether the user keeps the enterprises of ``window`` (a sudo record):
+        on its staff, or the leader of its organisation."""
+        user = self.env.user
+        if user.has_group("qi_window.group_qi_manager"):
+            return window.company_id in user.company_ids
+        return user in window.member_user_ids
+
+    def _qi_raise_not_your_window(self):
+        raise AccessError(
+            self.env._(
+                "%(enterprise)s: only the staff of the window that serves it, or the leader, name its window and "
+                "its quality steward, or merge it.",
+                enterprise=self.display_name,
+            )
+        )
 
     def _compute_qi_ledger_counts(self):
         due = dict.fromkeys(self.ids, 0)
@@ -96,3 +160,14 @@ class ResPartner(models.Model):
         homeless = partners.commercial_partner_id.sudo().filtered(lambda p: not p.qi_window_id)
         if homeless and window:
             homeless.write({"qi_window_id": window.id})
+
+
+class BasePartnerMergeAutomaticWizard(models.TransientModel):
+    """Odoo's partner merge, for the enterprises the windows serve."""
+
+    _inherit = "base.partner.merge.automatic.wizard"
+
+    def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
+        partners = self.env["res.partner"].browse(partner_ids.ids if hasattr(partner_ids, "ids") else partner_ids)
+        (partners | (dst_partner or partners.browse()))._qi_check_merge_access()
+        return super()._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)

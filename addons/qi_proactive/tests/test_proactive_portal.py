@@ -22,6 +22,26 @@ class TestProactivePortal(HttpCase, LedgerFixture):
     (R-7.1.2); the provider sees the instruments of its assignment (R-6.1.1.1);
     nobody reaches another enterprise's lines."""
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the pages' messages are asserted in English: these visitors read English
+        # (test_errors_are_told_in_chinese reads them as a zh_CN user)
+        cls.env["res.lang"]._activate_lang("en_US")
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        (cls.enterprise_user | cls.enterprise_b_user | cls.provider_user | cls.provider_other_user).lang = "en_US"
+
+    def test_errors_are_told_in_chinese(self):
+        """A zh_CN enterprise user reads the portal's refusals in Chinese."""
+        self.enterprise_user.lang = "zh_CN"
+        self._login(self.enterprise_user)
+        response = self._post("/my/qi/ledger/request", {"kind": "instrument"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("请选择需求涉及的记录。", response.text)
+        response = self._post("/my/qi/ledger/instrument/new", self._form(name=""))
+        self.assertNotIn("Bench balance", self.env["qi.instrument"].search([]).mapped("name"))
+        self.assertIn("台账", response.text)
+
     # ------------------------------------------------------------------
     # helpers
     # ------------------------------------------------------------------
