@@ -408,3 +408,33 @@ class TestLedgerWarnings(QiProactiveCommon):
         warnings = self.env["qi.ledger.warning"].with_user(self.staff_a).search([])
         self.assertEqual(warnings.window_id, self.window_a)
         self.assertFalse(warnings.has_access("write"))
+
+
+@tagged("post_install", "-at_install")
+class TestLedgerWarningsYearEnd(QiProactiveCommon):
+    """The due warnings count China's days across the year end (R-6.1.1.3): at
+    00:30 on 1 January in Shanghai it is still 31 December in UTC, and a line
+    due on 31 December is overdue in China."""
+
+    def test_overdue_from_midnight_in_china_across_the_year_end(self):
+        Service = self.env["qi.ledger.warning.service"]
+        instrument = self._instrument(date_due=D(2026, 12, 31))
+        warnings = self.env["qi.ledger.warning"]
+        with freeze_time("2026-12-31 15:30:00"):  # 23:30 on 31 December in China
+            Service._cron_warn_due()
+        first = warnings.search([("res_id", "=", instrument.id), ("res_model", "=", "qi.instrument")])
+        self.assertEqual(len(first), 1, "entered late: one warning for the highest threshold reached")
+        self.assertEqual((first.date_sent, first.step, first.is_overdue), (D(2026, 12, 31), 2, False))
+        with freeze_time("2026-12-31 16:30:00"):  # 00:30 on 1 January 2027 in China, 31 December in UTC
+            Service._cron_warn_due()
+            Service._cron_warn_due()
+        with freeze_time("2027-01-01 02:00:00"):  # 10:00 the same Chinese day
+            Service._cron_warn_due()
+        self.env.invalidate_all()
+        after = warnings.search([("res_id", "=", instrument.id), ("res_model", "=", "qi.instrument")], order="id")
+        self.assertEqual(
+            [(w.date_sent, w.step, w.is_overdue) for w in after],
+            [(D(2026, 12, 31), 2, False), (D(2027, 1, 1), FINAL_STEP, True)],
+        )
+        self.assertTrue(instrument.is_flagged)
+        self.assertEqual(instrument.with_context(qi_today=D(2027, 1, 1)).due_state, "overdue")
