@@ -159,22 +159,31 @@ class QiCatalogueMatcher(models.AbstractModel):
         rows = [dict(zip(keys, row, strict=True)) for row in self.env.execute_query(query.select(*selects))]
         ids = [row["id"] for row in rows]
         for fname in relations:
-            field = Model._fields[fname]
-            linked = defaultdict(list)
-            for id1, id2 in self.env.execute_query(
-                SQL(
-                    "SELECT %s, %s FROM %s WHERE %s = ANY(%s::integer[])",
-                    SQL.identifier(field.column1),
-                    SQL.identifier(field.column2),
-                    SQL.identifier(field.relation),
-                    SQL.identifier(field.column1),
-                    ids,
-                )
-            ):
-                linked[id1].append(id2)
+            linked = self._read_relation(model, fname, ids)
             for row in rows:
                 row[fname] = linked[row["id"]]
         return rows
+
+    @api.model
+    def _read_relation(self, model, fname, ids):
+        """``{id: [linked id]}`` of the many2many ``fname`` of ``model`` for
+        ``ids``, in one plain query on its relation table (flushed first):
+        linked ids to compare, never shown, read without their own rules."""
+        field = self.env[model]._fields[fname]
+        self.env[model].flush_model([fname])
+        linked = defaultdict(list)
+        for id1, id2 in self.env.execute_query(
+            SQL(
+                "SELECT %s, %s FROM %s WHERE %s = ANY(%s::integer[])",
+                SQL.identifier(field.column1),
+                SQL.identifier(field.column2),
+                SQL.identifier(field.relation),
+                SQL.identifier(field.column1),
+                ids,
+            )
+        ):
+            linked[id1].append(id2)
+        return linked
 
     @api.model
     def _match_providers(self, demand):

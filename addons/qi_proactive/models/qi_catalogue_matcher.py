@@ -1,7 +1,4 @@
-from collections import defaultdict
-
 from odoo import api, models
-from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -54,21 +51,8 @@ class QiCatalogueMatcher(models.AbstractModel):
         """``{qualification id: {category id}}`` in one query. The ids come from
         the qualifications read under the user's rules; the categories are
         compared, never shown."""
-        field = self.env["qi.provider.qualification"]._fields["qi_instrument_category_ids"]
-        self.env["qi.provider.qualification"].flush_model(["qi_instrument_category_ids"])
-        linked = defaultdict(set)
-        for qualification_id, category_id in self.env.execute_query(
-            SQL(
-                "SELECT %s, %s FROM %s WHERE %s = ANY(%s::integer[])",
-                SQL.identifier(field.column1),
-                SQL.identifier(field.column2),
-                SQL.identifier(field.relation),
-                SQL.identifier(field.column1),
-                qualification_ids,
-            )
-        ):
-            linked[qualification_id].add(category_id)
-        return linked
+        linked = self._read_relation("qi.provider.qualification", "qi_instrument_category_ids", qualification_ids)
+        return {qualification_id: set(category_ids) for qualification_id, category_ids in linked.items()}
 
     @api.model
     def _qualification_reasons(self, demand, provider, facts):
