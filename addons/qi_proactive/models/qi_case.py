@@ -48,8 +48,9 @@ class QiCase(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         cases = super().create(vals_list)
-        for case in cases:
-            self.env["res.partner"]._qi_set_home_window(case.partner_id, case.window_id)
+        # one write per window, not per case (an import opens many cases at once)
+        for window, window_cases in cases.grouped("window_id").items():
+            self.env["res.partner"]._qi_set_home_window(window_cases.partner_id, window)
         return cases
 
 

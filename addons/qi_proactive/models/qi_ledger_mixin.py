@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 
+from odoo.addons.qi_catalogue.models.qi_provider_qualification import CERTIFICATE_MAX_BYTES, CERTIFICATE_MIMETYPES
 from odoo.addons.qi_window.tools.china import china_today
 from odoo.addons.qi_window.tools.flow import FLOW
 from odoo.addons.qi_window.tools.ondelete import deletion_guard
@@ -16,8 +17,8 @@ DUE_STATES = [
 ]
 
 # scans or PDFs of a certificate, a verification or an inspection report
-LEDGER_FILE_MIMETYPES = ("application/pdf", "image/jpeg", "image/png")
-LEDGER_FILE_MAX_BYTES = 10 * 1024 * 1024
+LEDGER_FILE_MIMETYPES = CERTIFICATE_MIMETYPES
+LEDGER_FILE_MAX_BYTES = CERTIFICATE_MAX_BYTES
 
 
 class QiLedgerMixin(models.AbstractModel):

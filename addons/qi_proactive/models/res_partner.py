@@ -33,18 +33,12 @@ class ResPartner(models.Model):
     qi_ledger_due_count = fields.Integer(compute="_compute_qi_ledger_counts", string="Ledger Lines Due")
     qi_ledger_overdue_count = fields.Integer(compute="_compute_qi_ledger_counts", string="Ledger Lines Overdue")
     # the smart buttons of the enterprise's form: lines and overdue lines of each ledger, and its running demands
-    qi_instrument_count = fields.Integer(compute="_compute_qi_ledger_button_counts", string="Instruments Count")
-    qi_instrument_overdue_count = fields.Integer(
-        compute="_compute_qi_ledger_button_counts", string="Instruments Overdue"
-    )
-    qi_equipment_count = fields.Integer(compute="_compute_qi_ledger_button_counts", string="Special Equipment Count")
-    qi_equipment_overdue_count = fields.Integer(
-        compute="_compute_qi_ledger_button_counts", string="Special Equipment Overdue"
-    )
-    qi_certificate_count = fields.Integer(compute="_compute_qi_ledger_button_counts", string="Certificates Count")
-    qi_certificate_overdue_count = fields.Integer(
-        compute="_compute_qi_ledger_button_counts", string="Certificates Expired"
-    )
+    qi_instrument_count = fields.Integer(compute="_compute_qi_ledger_counts", string="Instruments Count")
+    qi_instrument_overdue_count = fields.Integer(compute="_compute_qi_ledger_counts", string="Instruments Overdue")
+    qi_equipment_count = fields.Integer(compute="_compute_qi_ledger_counts", string="Special Equipment Count")
+    qi_equipment_overdue_count = fields.Integer(compute="_compute_qi_ledger_counts", string="Special Equipment Overdue")
+    qi_certificate_count = fields.Integer(compute="_compute_qi_ledger_counts", string="Certificates Count")
+    qi_certificate_overdue_count = fields.Integer(compute="_compute_qi_ledger_counts", string="Certificates Expired")
     qi_open_case_count = fields.Integer(compute="_compute_qi_open_case_count", string="Open Cases")
 
     def write(self, vals):
@@ -111,37 +105,28 @@ class ResPartner(models.Model):
         )
 
     def _compute_qi_ledger_counts(self):
-        due = dict.fromkeys(self.ids, 0)
-        overdue = dict.fromkeys(self.ids, 0)
-        for model in self.env["qi.ledger.warning.service"]._ledger_models():
-            Ledger = self.env[model]
-            for state, counts in (("due", due), ("overdue", overdue)):
-                groups = Ledger._read_group(
-                    [("partner_id", "in", self.ids), ("due_state", "in", [state])], ["partner_id"], ["__count"]
-                )
-                for partner, count in groups:
-                    counts[partner.id] += count
-        for partner in self:
-            partner.qi_ledger_due_count = due.get(partner.id, 0)
-            partner.qi_ledger_overdue_count = overdue.get(partner.id, 0)
-
-    def _compute_qi_ledger_button_counts(self):
+        """Every ledger counter of the enterprises in one pass: the lines and
+        overdue lines of each ledger (the smart buttons) and the lines due and
+        overdue of all three (the steward's list), three grouped counts a ledger."""
         buttons = {
             "qi.instrument": ("qi_instrument_count", "qi_instrument_overdue_count"),
             "qi.special.equipment": ("qi_equipment_count", "qi_equipment_overdue_count"),
             "qi.enterprise.certificate": ("qi_certificate_count", "qi_certificate_overdue_count"),
         }
+        values = {partner: dict.fromkeys(("qi_ledger_due_count", "qi_ledger_overdue_count"), 0) for partner in self}
         for model, (total_field, overdue_field) in buttons.items():
             Ledger = self.env[model]
-            totals = dict(Ledger._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
-            overdue = dict(
-                Ledger._read_group(
-                    [("partner_id", "in", self.ids), ("due_state", "in", ["overdue"])], ["partner_id"], ["__count"]
-                )
-            )
+            base = [("partner_id", "in", self.ids)]
+            totals = dict(Ledger._read_group(base, ["partner_id"], ["__count"]))
+            due = dict(Ledger._read_group(base + [("due_state", "in", ["due"])], ["partner_id"], ["__count"]))
+            overdue = dict(Ledger._read_group(base + [("due_state", "in", ["overdue"])], ["partner_id"], ["__count"]))
             for partner in self:
-                partner[total_field] = totals.get(partner, 0)
-                partner[overdue_field] = overdue.get(partner, 0)
+                values[partner][total_field] = totals.get(partner, 0)
+                values[partner][overdue_field] = overdue.get(partner, 0)
+                values[partner]["qi_ledger_due_count"] += due.get(partner, 0)
+                values[partner]["qi_ledger_overdue_count"] += overdue.get(partner, 0)
+        for partner in self:
+            partner.update(values[partner])
 
     def _compute_qi_open_case_count(self):
         counts = dict(
